@@ -1,0 +1,2 @@
+//! kallsyms-rs: a drop-in replacement for Linux 6.12 `scripts/kallsyms`.
+fn main() {}
