@@ -1,0 +1,2 @@
+//! Command line: a GNU getopt-compatible parser for modpost's `ei:MmnT:to:au:WwENd:`.
+//! OWNER: cli helper.
