@@ -1,12 +1,189 @@
 //! modpost-rs: a drop-in replacement for Linux 6.12 `scripts/mod/modpost`.
-//! See docs/design.md for the phase-to-file map.
+//!
+//! The pipeline, one module per phase (see docs/design.md):
+//! [`cli`] -> [`scan`] (per object, in parallel; uses [`elf`], [`symsearch`], [`section_check`],
+//! [`file2alias`], [`sources`]) -> [`symbols`] (merge in list order, checks) -> [`write`].
 
 mod cli;
+mod cnum;
 mod diag;
+mod elf;
 mod file2alias;
 mod paths;
+mod scan;
+mod section_check;
 mod sources;
+mod symbols;
+mod symsearch;
+mod write;
+
+use diag::Diags;
+use diag::Fatal;
+use rayon::prelude::*;
+
+/// C's PATH_MAX: the `-T` list is read with `fgets(fname, PATH_MAX, in)`.
+const PATH_MAX: usize = 4096;
 
 fn main() {
-    std::process::exit(0);
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let code = match cli::parse_args(&args) {
+        Ok(opts) => {
+            let mut diags = Diags::immediate();
+            match run(&opts, &mut diags) {
+                Ok(()) if !diag::error_occurred() => 0,
+                _ => 1,
+            }
+        }
+        Err(code) => code,
+    };
+    std::process::exit(code);
+}
+
+/// Split the `-T` file as repeated `fgets(PATH_MAX)` calls do: at each newline, and into
+/// PATH_MAX-1 byte pieces when a line is longer; the trailing newline is dropped.
+fn split_files_source(text: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let limit = rest.len().min(PATH_MAX - 1);
+        let n = match rest[..limit].iter().position(|&b| b == b'\n') {
+            Some(nl) => nl + 1,
+            None => limit,
+        };
+        let mut piece = &rest[..n];
+        rest = &rest[n..];
+        if piece.last() == Some(&b'\n') {
+            piece = &piece[..piece.len() - 1];
+        }
+        // fgets() output is a C string: an embedded NUL ends it.
+        if let Some(z) = piece.iter().position(|&b| b == 0) {
+            piece = &piece[..z];
+        }
+        out.push(String::from_utf8_lossy(piece).into_owned());
+    }
+    out
+}
+
+fn scan_all(
+    db: &mut symbols::SymbolDb,
+    files: &[String],
+    opts: &scan::ScanOptions,
+    diags: &mut Diags,
+) -> diag::Result<()> {
+    let scans: Vec<scan::ModuleScan> = files
+        .par_iter()
+        .map(|f| scan::scan_object(f, opts))
+        .collect();
+    for s in scans {
+        db.merge_scan(s, diags)?;
+    }
+    Ok(())
+}
+
+fn run(opts: &cli::Options, diags: &mut Diags) -> diag::Result<()> {
+    let mut db = symbols::SymbolDb::new(opts.external_module);
+    for f in &opts.dump_lists {
+        db.read_dump(f, diags)?;
+    }
+    let scan_opts = scan::ScanOptions {
+        module_enabled: opts.module_enabled,
+        modversions: opts.modversions,
+        all_versions: opts.all_versions,
+        extra_warn: opts.extra_warn,
+        ignore_missing_files: opts.ignore_missing_files,
+    };
+    scan_all(&mut db, &opts.files, &scan_opts, diags)?;
+    if let Some(list) = &opts.files_source {
+        let text = match std::fs::read(list) {
+            Ok(t) => t,
+            Err(e) => {
+                return Err(diags.fatal(format!(
+                    "Can't open filenames file {list}: {}",
+                    diag::strerror(&e)
+                )))
+            }
+        };
+        scan_all(&mut db, &split_files_source(&text), &scan_opts, diags)?;
+    }
+    let check_opts = symbols::CheckOptions {
+        warn_unresolved: opts.warn_unresolved,
+        allow_missing_ns_imports: opts.allow_missing_ns_imports,
+    };
+    db.check_modules(&check_opts, diags);
+    if let Some(wl) = &opts.unused_exports_white_list {
+        db.mark_whitelisted(wl, diags)?;
+    }
+    let write_opts = write::WriteOptions {
+        external_module: opts.external_module,
+        modversions: opts.modversions,
+        trim_unused_exports: opts.trim_unused_exports,
+    };
+    let outputs: Vec<(diag::Result<write::CBuf>, Diags)> = db
+        .modules
+        .par_iter()
+        .filter(|m| !m.from_dump)
+        .map(|m| {
+            let mut d = Diags::buffered();
+            let text = if m.is_vmlinux {
+                write::gen_vmlinux_export_c(&db, m, &write_opts, &mut d)
+            } else {
+                write::gen_mod_c(&db, m, &write_opts, &mut d)
+            };
+            (text, d)
+        })
+        .collect();
+    for ((text, d), m) in outputs
+        .into_iter()
+        .zip(db.modules.iter().filter(|m| !m.from_dump))
+    {
+        d.replay()?;
+        let text = text?;
+        if m.is_vmlinux {
+            write::write_if_changed(&text, ".vmlinux.export.c", diags)?;
+        } else {
+            let fname = format!("{}.mod.c", m.name);
+            if fname.len() >= PATH_MAX {
+                diags.error(format!(
+                    "{}: too long path was truncated\n",
+                    &fname[..PATH_MAX - 1]
+                ));
+                continue;
+            }
+            write::write_if_changed(&text, &fname, diags)?;
+        }
+    }
+    if let Some(nsdeps) = &opts.missing_namespace_deps {
+        let b = write::gen_nsdeps(&db, diags)?;
+        write::write_if_changed(&b, nsdeps, diags)?;
+    }
+    if let Some(dump) = &opts.dump_write {
+        let b = write::gen_dump(&db, &write_opts, diags)?;
+        write::write_buf(&b, dump, diags)?;
+    }
+    if db.sec_mismatch_count > 0 && !opts.sec_mismatch_warn_only {
+        diags.error("Section mismatches detected.\nSet CONFIG_SECTION_MISMATCH_WARN_ONLY=y to allow them.\n");
+    }
+    if db.nr_unresolved > 10 {
+        diags.warn(format!(
+            "suppressed {} unresolved symbol warnings because there were too many)\n",
+            db.nr_unresolved - 10
+        ));
+    }
+    let _ = Fatal;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_source_splits_like_fgets() {
+        assert_eq!(split_files_source(b"a.o\nb.o\n"), vec!["a.o", "b.o"]);
+        assert_eq!(split_files_source(b"a.o\n\nb.o"), vec!["a.o", "", "b.o"]);
+        let long = vec![b'x'; 5000];
+        let parts = split_files_source(&long);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].len(), 4095);
+    }
 }
