@@ -405,6 +405,41 @@ mod tests {
         cases
     }
 
+    /// The real C modpost on argv vectors that fail in getopt (it exits before reading any
+    /// file): same stderr bytes and exit status.
+    #[test]
+    fn errors_match_c_modpost() {
+        let modpost = crate::sources::tests::fixture_work().join("build-6.12/scripts/mod/modpost");
+        assert!(
+            modpost.exists(),
+            "C modpost oracle missing at {}",
+            modpost.display()
+        );
+        let cases: [&[&[u8]]; 6] = [
+            &[b"-x"],
+            &[b"--foo"],
+            &[b"-M", b"-m", b"-o"],
+            &[b"vmlinux.o", b"-Mi"],
+            &[b"-e", b"-:", b"-o", b"x"],
+            &[b"-T"],
+        ];
+        for argv0 in [&b"scripts/mod/modpost"[..], b"modpost"] {
+            for case in cases {
+                let c = Command::new(&modpost)
+                    .arg0(OsStr::from_bytes(argv0))
+                    .args(case.iter().map(|a| OsStr::from_bytes(a)))
+                    .env_remove("POSIXLY_CORRECT")
+                    .output()
+                    .unwrap();
+                let mut argv = vec![argv0];
+                argv.extend(case.iter().copied());
+                let (r, e) = parse(&argv, false);
+                assert_eq!(r.err(), c.status.code(), "exit status for {:?}", os(&argv));
+                assert_eq!(e, c.stderr, "stderr for {:?}", os(&argv));
+            }
+        }
+    }
+
     /// Differential test: our parser against glibc getopt on the same argv vectors, with and
     /// without POSIXLY_CORRECT: same variables, same stderr bytes, same exit status.
     #[test]

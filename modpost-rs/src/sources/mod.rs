@@ -12,7 +12,7 @@
 
 mod sumversion;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::diag;
 use crate::diag::Diags;

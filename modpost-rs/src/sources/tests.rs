@@ -11,7 +11,7 @@ use std::process::Command;
 
 /// The fixture WORK directory: `$MODPOST_RS_FIXTURE`, else `WORK=` from
 /// `kbuild/oracle.sh env`. Panics with an explanation when the oracle is not there.
-fn fixture_work() -> PathBuf {
+pub(crate) fn fixture_work() -> PathBuf {
     let work = match std::env::var_os("MODPOST_RS_FIXTURE") {
         Some(w) => PathBuf::from(w),
         None => {
