@@ -78,9 +78,14 @@ impl Diags {
         self.emit(Level::Raw, msg.into());
     }
 
-    /// C's `perror(path)` followed by `exit(1)`: `<path>: <strerror>\n`.
+    /// C's `perror(path)` followed by `exit(1)`: `<path>: <strerror>\n`, or only
+    /// `<strerror>\n` when `path` is empty (glibc's perror omits the prefix then).
     pub(crate) fn perror_fatal(&mut self, path: &str, err: &std::io::Error) -> Fatal {
-        self.raw(format!("{}: {}\n", path, strerror(err)));
+        if path.is_empty() {
+            self.raw(format!("{}\n", strerror(err)));
+        } else {
+            self.raw(format!("{}: {}\n", path, strerror(err)));
+        }
         Fatal
     }
 
@@ -116,11 +121,19 @@ impl Diags {
         self.messages
     }
 
-    /// Move another buffer's messages to the end of this one (or print them, if immediate).
-    pub(crate) fn append(&mut self, other: Diags) {
-        for (level, msg) in other.messages {
-            self.emit(level, msg);
+    /// The text the buffered messages would print, prefixes included (for tests).
+    #[cfg(test)]
+    pub(crate) fn rendered(&self) -> String {
+        let mut text = String::new();
+        for (level, msg) in &self.messages {
+            text += match level {
+                Level::Warn => "WARNING: modpost: ",
+                Level::Error | Level::Fatal => "ERROR: modpost: ",
+                Level::Raw => "",
+            };
+            text += msg;
         }
+        text
     }
 }
 

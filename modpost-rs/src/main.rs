@@ -80,10 +80,16 @@ fn scan_all(
     Ok(())
 }
 
+/// File names as text. Kbuild paths are ASCII; a non-UTF-8 byte would be replaced (U+FFFD),
+/// a documented limitation of messages and output names.
+fn lossy(o: &std::ffi::OsStr) -> String {
+    o.to_string_lossy().into_owned()
+}
+
 fn run(opts: &cli::Options, diags: &mut Diags) -> diag::Result<()> {
     let mut db = symbols::SymbolDb::new(opts.external_module);
     for f in &opts.dump_lists {
-        db.read_dump(f, diags)?;
+        db.read_dump(&lossy(f), diags)?;
     }
     let scan_opts = scan::ScanOptions {
         module_enabled: opts.module_enabled,
@@ -92,9 +98,11 @@ fn run(opts: &cli::Options, diags: &mut Diags) -> diag::Result<()> {
         extra_warn: opts.extra_warn,
         ignore_missing_files: opts.ignore_missing_files,
     };
-    scan_all(&mut db, &opts.files, &scan_opts, diags)?;
+    let files: Vec<String> = opts.files.iter().map(|f| lossy(f)).collect();
+    scan_all(&mut db, &files, &scan_opts, diags)?;
     if let Some(list) = &opts.files_source {
-        let text = match std::fs::read(list) {
+        let list = lossy(list);
+        let text = match std::fs::read(&list) {
             Ok(t) => t,
             Err(e) => {
                 return Err(diags.fatal(format!(
@@ -111,7 +119,7 @@ fn run(opts: &cli::Options, diags: &mut Diags) -> diag::Result<()> {
     };
     db.check_modules(&check_opts, diags);
     if let Some(wl) = &opts.unused_exports_white_list {
-        db.mark_whitelisted(wl, diags)?;
+        db.mark_whitelisted(&lossy(wl), diags)?;
     }
     let write_opts = write::WriteOptions {
         external_module: opts.external_module,
@@ -154,11 +162,11 @@ fn run(opts: &cli::Options, diags: &mut Diags) -> diag::Result<()> {
     }
     if let Some(nsdeps) = &opts.missing_namespace_deps {
         let b = write::gen_nsdeps(&db, diags)?;
-        write::write_if_changed(&b, nsdeps, diags)?;
+        write::write_if_changed(&b, &lossy(nsdeps), diags)?;
     }
     if let Some(dump) = &opts.dump_write {
         let b = write::gen_dump(&db, &write_opts, diags)?;
-        write::write_buf(&b, dump, diags)?;
+        write::write_buf(&b, &lossy(dump), diags)?;
     }
     if db.sec_mismatch_count > 0 && !opts.sec_mismatch_warn_only {
         diags.error("Section mismatches detected.\nSet CONFIG_SECTION_MISMATCH_WARN_ONLY=y to allow them.\n");

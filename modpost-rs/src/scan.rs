@@ -249,7 +249,7 @@ fn scan_into(path: &str, opts: &ScanOptions, scan: &mut ModuleScan) -> Result<()
     };
     section_check::check_sec_ref(&ctx, scan)?;
     if !is_vmlinux && (!modinfo_values(elf.modinfo, "version").is_empty() || opts.all_versions) {
-        module.srcversion = sources::get_src_version(name, &mut scan.diags)?;
+        module.srcversion = sources::get_src_version(name.as_bytes(), &mut scan.diags)?;
     }
     drop(elf);
     drop(data);
@@ -259,7 +259,12 @@ fn scan_into(path: &str, opts: &ScanOptions, scan: &mut ModuleScan) -> Result<()
             name: "module_layout".into(),
             weak: false,
         });
-        sources::read_module_crcs(name, is_vmlinux, &mut scan.diags).map(|crcs| module.crcs = crcs)
+        sources::read_module_crcs(name.as_bytes(), is_vmlinux, &mut scan.diags).map(|crcs| {
+            module.crcs = crcs
+                .into_iter()
+                .map(|(n, c)| (String::from_utf8_lossy(&n).into_owned(), c))
+                .collect()
+        })
     } else {
         Ok(())
     };

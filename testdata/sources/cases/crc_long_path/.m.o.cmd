@@ -1,0 +1,2 @@
+x
+#SYMVER sym_a 0x1

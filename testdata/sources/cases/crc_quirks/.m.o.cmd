@@ -1,0 +1,17 @@
+#SYMVER sym_a 0x11111111
+#SYMVER sym_b 0X1f
+#SYMVER sym_c 0777
+#SYMVER sym_d 0x
+#SYMVER sym_e 4294967297
+#SYMVER sym_f 99999999999999999999999
+#SYMVER sym_g 0x1 
+#SYMVER sym_h
+#SYMVER sym_g 0x77
+#SYMVER sym_a -1
+#SYMVER sym_a +5
+	#SYMVER sym_a 0x5
+#SYMVER  sym_a 0x5
+#SYMVER sym_a 08
+#SYMVER sym_a 0x12 0x13
+#SYMVER sym_a 0x2222
+#SYMVER sym_unknown 0x5

@@ -1,0 +1,3 @@
+m.o
+
+missing.o

@@ -1,0 +1,1 @@
+#define A_H "a h"

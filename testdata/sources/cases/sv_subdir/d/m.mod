@@ -1,0 +1,4 @@
+d/a.o
+
+lib/foo.a
+d/sub/c.o

@@ -1,0 +1,6 @@
+source_d/sub/c.o := d/sub/c.c
+deps_d/sub/c.o := \
+  d/sub/c.h \
+  d/sub/c.h \
+
+  d/sub/never.h \

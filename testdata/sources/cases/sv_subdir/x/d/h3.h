@@ -1,0 +1,1 @@
+/* first occurrence of d/ ends at the last slash */ int h3;
