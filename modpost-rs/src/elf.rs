@@ -14,8 +14,6 @@ use crate::diag::Diags;
 use crate::diag::Result;
 use object::elf;
 use object::read::elf::FileHeader;
-use object::read::elf::Rel as _;
-use object::read::elf::Rela as _;
 use object::read::elf::SectionHeader as _;
 use object::read::elf::Sym as _;
 use object::Endianness;
@@ -443,11 +441,7 @@ impl<'data> ElfObject<'data> {
     /// C's `is_valid_name()`: a non-empty name that is not a mapping symbol (`.L*`, `L0*`, `$*`).
     pub(crate) fn is_valid_name(&self, sym: &Symbol) -> bool {
         let name = self.sym_name(sym);
-        match name {
-            [] => false,
-            [b'.', b'L', ..] | [b'L', b'0', ..] | [b'$', ..] => false,
-            _ => true,
-        }
+        !matches!(name, [] | [b'.', b'L', ..] | [b'L', b'0', ..] | [b'$', ..])
     }
 
     /// `sym_get_data_by_offset()`: the file bytes at `sh_offset + offset` of a section, up to the
@@ -458,72 +452,88 @@ impl<'data> ElfObject<'data> {
         self.data.get(usize::try_from(start).ok()?..)
     }
 
-    /// Decode the relocations of section `index` (SHT_REL or SHT_RELA).
-    pub(crate) fn relocations(&self, index: u32, diags: &mut Diags) -> Result<Vec<Reloc>> {
+    /// The relocations of section `index` (SHT_REL or SHT_RELA), decoded one at a time: a
+    /// large module has millions of them, so they are never collected.
+    pub(crate) fn relocations(&self, index: u32, diags: &mut Diags) -> Result<RelocIter<'data>> {
+        let data = self.section_data(index, diags)?;
+        let is_rela = self.sections[index as usize].sh_type == elf::SHT_RELA.0;
+        let word = if self.is_64 { 8 } else { 4 };
+        let entsize = if is_rela { 3 * word } else { 2 * word };
+        Ok(RelocIter {
+            data,
+            pos: 0,
+            entsize,
+            is_64: self.is_64,
+            is_rela,
+            big_endian: self.big_endian,
+            // r_info of 64-bit MIPS is {u32 r_sym; u8 ssym, type3, type2, type} in file order.
+            mips64: self.machine == elf::EM_MIPS.0 && self.is_64,
+        })
+    }
+}
+
+/// Iterator over the entries of one REL or RELA section; a trailing partial entry is ignored,
+/// like C's `rel < stop` loop.
+pub(crate) struct RelocIter<'data> {
+    data: &'data [u8],
+    pos: usize,
+    entsize: usize,
+    is_64: bool,
+    is_rela: bool,
+    big_endian: bool,
+    mips64: bool,
+}
+
+impl RelocIter<'_> {
+    fn word(&self, off: usize) -> u64 {
+        let b = &self.data[off..];
         if self.is_64 {
-            self.relocations_class::<elf::FileHeader64<Endianness>>(index, diags)
+            let w: [u8; 8] = [b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]];
+            if self.big_endian {
+                u64::from_be_bytes(w)
+            } else {
+                u64::from_le_bytes(w)
+            }
         } else {
-            self.relocations_class::<elf::FileHeader32<Endianness>>(index, diags)
+            let w: [u8; 4] = [b[0], b[1], b[2], b[3]];
+            (if self.big_endian {
+                u32::from_be_bytes(w)
+            } else {
+                u32::from_le_bytes(w)
+            }) as u64
         }
     }
+}
 
-    fn relocations_class<Elf: FileHeader<Endian = Endianness>>(
-        &self,
-        index: u32,
-        diags: &mut Diags,
-    ) -> Result<Vec<Reloc>> {
-        let e = if self.big_endian {
-            Endianness::Big
-        } else {
-            Endianness::Little
-        };
-        let data = self.section_data(index, diags)?;
-        // r_info of 64-bit MIPS is {u32 r_sym; u8 ssym, type3, type2, type} in file order.
-        let mips64 = self.machine == elf::EM_MIPS.0 && self.is_64;
-        let is_rela = self.sections[index as usize].sh_type == elf::SHT_RELA.0;
-        let mut out = Vec::new();
-        if is_rela {
-            let n = data.len() / std::mem::size_of::<Elf::Rela>();
-            let (relas, _) = object::pod::slice_from_bytes::<Elf::Rela>(data, n).map_err(|_| {
-                bad(
-                    diags,
-                    self.filename,
-                    format!("misaligned relocation section {index}"),
-                )
-            })?;
-            out.reserve_exact(relas.len());
-            for r in relas {
-                let info: u64 = r.r_info(e, false).into();
-                let (r_sym, r_type) = split_r_info(info, self.is_64, mips64, self.big_endian);
-                out.push(Reloc {
-                    r_offset: r.r_offset(e).into(),
-                    r_sym,
-                    r_type,
-                    r_addend: Some(r.r_addend(e).into()),
-                });
-            }
-        } else {
-            let n = data.len() / std::mem::size_of::<Elf::Rel>();
-            let (rels, _) = object::pod::slice_from_bytes::<Elf::Rel>(data, n).map_err(|_| {
-                bad(
-                    diags,
-                    self.filename,
-                    format!("misaligned relocation section {index}"),
-                )
-            })?;
-            out.reserve_exact(rels.len());
-            for r in rels {
-                let info: u64 = r.r_info(e).into();
-                let (r_sym, r_type) = split_r_info(info, self.is_64, mips64, self.big_endian);
-                out.push(Reloc {
-                    r_offset: r.r_offset(e).into(),
-                    r_sym,
-                    r_type,
-                    r_addend: None,
-                });
-            }
+impl Iterator for RelocIter<'_> {
+    type Item = Reloc;
+
+    fn next(&mut self) -> Option<Reloc> {
+        if self.pos + self.entsize > self.data.len() {
+            return None;
         }
-        Ok(out)
+        let at = self.pos;
+        self.pos += self.entsize;
+        let w = if self.is_64 { 8 } else { 4 };
+        let r_offset = self.word(at);
+        let info = self.word(at + w);
+        let (r_sym, r_type) = split_r_info(info, self.is_64, self.mips64, self.big_endian);
+        let r_addend = if self.is_rela {
+            let a = self.word(at + 2 * w);
+            Some(if self.is_64 {
+                a as i64
+            } else {
+                a as u32 as i32 as i64
+            })
+        } else {
+            None
+        };
+        Some(Reloc {
+            r_offset,
+            r_sym,
+            r_type,
+            r_addend,
+        })
     }
 }
 

@@ -64,18 +64,26 @@ fn split_files_source(text: &[u8]) -> Vec<String> {
     out
 }
 
+/// Objects scanned (or outputs generated) in parallel before the results are merged in order.
+/// Bounds memory: only one chunk's scans or `.mod.c` texts are held at a time.
+fn chunk_len() -> usize {
+    8 * rayon::current_num_threads()
+}
+
 fn scan_all(
     db: &mut symbols::SymbolDb,
     files: &[String],
     opts: &scan::ScanOptions,
     diags: &mut Diags,
 ) -> diag::Result<()> {
-    let scans: Vec<scan::ModuleScan> = files
-        .par_iter()
-        .map(|f| scan::scan_object(f, opts))
-        .collect();
-    for s in scans {
-        db.merge_scan(s, diags)?;
+    for chunk in files.chunks(chunk_len()) {
+        let scans: Vec<scan::ModuleScan> = chunk
+            .par_iter()
+            .map(|f| scan::scan_object(f, opts))
+            .collect();
+        for s in scans {
+            db.merge_scan(s, diags)?;
+        }
     }
     Ok(())
 }
@@ -126,38 +134,36 @@ fn run(opts: &cli::Options, diags: &mut Diags) -> diag::Result<()> {
         modversions: opts.modversions,
         trim_unused_exports: opts.trim_unused_exports,
     };
-    let outputs: Vec<(diag::Result<write::CBuf>, Diags)> = db
-        .modules
-        .par_iter()
-        .filter(|m| !m.from_dump)
-        .map(|m| {
-            let mut d = Diags::buffered();
-            let text = if m.is_vmlinux {
-                write::gen_vmlinux_export_c(&db, m, &write_opts, &mut d)
+    let writable: Vec<&symbols::Module> = db.modules.iter().filter(|m| !m.from_dump).collect();
+    for chunk in writable.chunks(chunk_len()) {
+        let outputs: Vec<(diag::Result<write::CBuf>, Diags)> = chunk
+            .par_iter()
+            .map(|m| {
+                let mut d = Diags::buffered();
+                let text = if m.is_vmlinux {
+                    write::gen_vmlinux_export_c(&db, m, &write_opts, &mut d)
+                } else {
+                    write::gen_mod_c(&db, m, &write_opts, &mut d)
+                };
+                (text, d)
+            })
+            .collect();
+        for ((text, d), m) in outputs.into_iter().zip(chunk) {
+            d.replay()?;
+            let text = text?;
+            if m.is_vmlinux {
+                write::write_if_changed(&text, ".vmlinux.export.c", diags)?;
             } else {
-                write::gen_mod_c(&db, m, &write_opts, &mut d)
-            };
-            (text, d)
-        })
-        .collect();
-    for ((text, d), m) in outputs
-        .into_iter()
-        .zip(db.modules.iter().filter(|m| !m.from_dump))
-    {
-        d.replay()?;
-        let text = text?;
-        if m.is_vmlinux {
-            write::write_if_changed(&text, ".vmlinux.export.c", diags)?;
-        } else {
-            let fname = format!("{}.mod.c", m.name);
-            if fname.len() >= PATH_MAX {
-                diags.error(format!(
-                    "{}: too long path was truncated\n",
-                    &fname[..PATH_MAX - 1]
-                ));
-                continue;
+                let fname = format!("{}.mod.c", m.name);
+                if fname.len() >= PATH_MAX {
+                    diags.error(format!(
+                        "{}: too long path was truncated\n",
+                        &fname[..PATH_MAX - 1]
+                    ));
+                    continue;
+                }
+                write::write_if_changed(&text, &fname, diags)?;
             }
-            write::write_if_changed(&text, &fname, diags)?;
         }
     }
     if let Some(nsdeps) = &opts.missing_namespace_deps {

@@ -168,17 +168,20 @@ fn modinfo_values<'a>(modinfo: Option<&'a [u8]>, tag: &str) -> Vec<&'a [u8]> {
 
 /// Open and map `path` the way C's `grab_file()` does, reproducing its errno for the cases
 /// where mmap fails on a file that opened fine (empty file: EINVAL, directory: ENODEV).
-fn grab_file(path: &str) -> std::io::Result<Vec<u8>> {
-    let meta = std::fs::metadata(path)?;
+fn grab_file(path: &str) -> std::io::Result<memmap2::Mmap> {
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
     if meta.is_dir() {
         // open(O_RDONLY) on a directory succeeds; mmap() then fails with ENODEV.
         return Err(std::io::Error::from_raw_os_error(libc::ENODEV));
     }
-    let data = std::fs::read(path)?;
-    if data.is_empty() {
+    if meta.len() == 0 {
         return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
     }
-    Ok(data)
+    // SAFETY: the mapping is read-only and private to this process. Kbuild does not rewrite an
+    // object while modpost runs on it (make orders the steps); like the C tool, we accept that a
+    // concurrent truncation would be a fault rather than an error.
+    unsafe { memmap2::Mmap::map(&file) }
 }
 
 /// Scan one object named on the command line or in the `-T` list.

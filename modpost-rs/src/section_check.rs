@@ -221,16 +221,16 @@ const SECREF_WHITELIST: &[SecrefWhitelistEntry] = &[
 
 impl SecrefWhitelistEntry {
     fn allows(&self, fromsec: &[u8], fromsym: &[u8], tosec: &[u8], tosym: &[u8]) -> bool {
-        self.to_sec.map_or(true, |p| matches_any(tosec, p))
-            && self.from_sec.map_or(true, |p| matches_any(fromsec, p))
+        self.to_sec.is_none_or(|p| matches_any(tosec, p))
+            && self.from_sec.is_none_or(|p| matches_any(fromsec, p))
             && self
                 .from_sec_prefix
-                .map_or(true, |p| fromsec.starts_with(p.as_bytes()))
+                .is_none_or(|p| fromsec.starts_with(p.as_bytes()))
             && self
                 .from_sym_prefix
-                .map_or(true, |p| fromsym.starts_with(p.as_bytes()))
-            && self.from_sym.map_or(true, |p| matches_any(fromsym, p))
-            && self.to_sym.map_or(true, |p| matches_any(tosym, p))
+                .is_none_or(|p| fromsym.starts_with(p.as_bytes()))
+            && self.from_sym.is_none_or(|p| matches_any(fromsym, p))
+            && self.to_sym.is_none_or(|p| matches_any(tosym, p))
     }
 }
 
@@ -327,7 +327,7 @@ pub(crate) fn check_sec_ref(ctx: &CheckContext, scan: &mut ModuleScan) -> Result
         }
         let is_rela = sec.sh_type == SHT_RELA;
         let relocs = elf.relocations(i, &mut scan.diags)?;
-        for (n, r) in relocs.iter().enumerate() {
+        for (n, r) in relocs.enumerate() {
             if is_rela {
                 match elf.machine {
                     EM_RISCV if fromsec == b"__ex_table" && r.r_type == R_RISCV_SUB32 => continue,
@@ -360,7 +360,7 @@ pub(crate) fn check_sec_ref(ctx: &CheckContext, scan: &mut ModuleScan) -> Result
                 .entry((fsecndx, tsym.secindex))
                 .or_insert_with(|| find_mismatch_rule(fromsec, tosec));
             if let Some(rule) = rule {
-                report_mismatch(ctx, scan, rule, tsym, fsecndx, fromsec, r, tosec)?;
+                report_mismatch(ctx, scan, rule, tsym, fsecndx, fromsec, &r, tosec)?;
             }
         }
     }
@@ -454,9 +454,9 @@ fn target_addr(elf: &ElfObject, tsym: &Symbol, fsecndx: u32, r: &Reloc) -> Optio
         EM_MIPS => {
             let inst = rd32(loc)?;
             match r.r_type {
-                6 => (inst & 0xffff) as u64,                             // R_MIPS_LO16
-                4 => (((inst & 0x03ff_ffff) << 2) & 0xffff_ffff) as u64, // R_MIPS_26
-                2 => inst as u64,                                        // R_MIPS_32
+                6 => (inst & 0xffff) as u64,             // R_MIPS_LO16
+                4 => ((inst & 0x03ff_ffff) << 2) as u64, // R_MIPS_26 (u32 shift wraps as in C)
+                2 => inst as u64,                        // R_MIPS_32
                 _ => none,
             }
         }
