@@ -1,0 +1,567 @@
+//! Differential tests against the C modpost, on the kernel-style fixtures in testdata/devtables.
+//!
+//! `testdata/devtables/build.sh` compiles the fixtures as an external module against the fixture
+//! kernel and runs the C modpost on each module alone, keeping its `.mod.c`, stderr and exit
+//! status. Here every `__mod_*_device_table` symbol of each module's `.o` (read with the object
+//! crate, in symbol-table order, with the checks the core makes before calling us) goes through
+//! our code, and the `MODULE_ALIAS` lines, the stderr bytes and fatal-or-not must be identical.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use object::elf;
+use object::read::elf::{FileHeader, SectionHeader, Sym};
+
+use super::offsets::DeviceTableOffsets;
+use super::{handle_with, table_kind, Alias, DevTableTarget, Entry, Report};
+use crate::diag::Fatal;
+
+const X86_64: DevTableTarget = DevTableTarget {
+    is_64: true,
+    big_endian: false,
+};
+
+/// Collects diagnostics as the C tool prints them.
+#[derive(Default)]
+struct Recorder {
+    /// Everything written to "stderr", prefixes included.
+    stderr: String,
+}
+
+impl Report for Recorder {
+    fn warn(&mut self, msg: String) {
+        self.stderr.push_str("WARNING: modpost: ");
+        self.stderr.push_str(&msg);
+    }
+    fn raw(&mut self, msg: String) {
+        self.stderr.push_str(&msg);
+    }
+    fn fatal(&mut self, msg: String) -> Fatal {
+        self.stderr.push_str("ERROR: modpost: ");
+        self.stderr.push_str(&msg);
+        Fatal
+    }
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The fixture WORK directory: `$MODPOST_RS_FIXTURE`, else what `kbuild/oracle.sh env` says.
+fn fixture_work() -> PathBuf {
+    if let Some(work) = std::env::var_os("MODPOST_RS_FIXTURE") {
+        return PathBuf::from(work);
+    }
+    let output = Command::new("bash")
+        .arg(repo_root().join("kbuild/oracle.sh"))
+        .arg("env")
+        .current_dir(repo_root())
+        .output()
+        .unwrap_or_else(|err| {
+            panic!("MODPOST_RS_FIXTURE is unset and kbuild/oracle.sh env failed to run: {err}")
+        });
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let work = stdout.lines().find_map(|line| line.strip_prefix("WORK="));
+    match work {
+        Some(work) if output.status.success() && !work.starts_with(['\'', '$']) => {
+            PathBuf::from(work)
+        }
+        _ => panic!(
+            "MODPOST_RS_FIXTURE is unset and kbuild/oracle.sh env gave no usable WORK= ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    }
+}
+
+/// The built fixtures and the C modpost's verdicts.
+struct Oracle {
+    /// build.sh's output directory (the M= directory).
+    out: PathBuf,
+    /// The fixture build's own `scripts/mod/devicetable-offsets.h`.
+    offsets: DeviceTableOffsets,
+}
+
+fn oracle() -> &'static Oracle {
+    static ORACLE: OnceLock<Oracle> = OnceLock::new();
+    ORACLE.get_or_init(|| {
+        let work = fixture_work();
+        let header = work.join("build-6.12/scripts/mod/devicetable-offsets.h");
+        let text = std::fs::read(&header).unwrap_or_else(|err| {
+            panic!(
+                "the C oracle's {} is missing ({err}); build the fixture with kbuild/oracle.sh",
+                header.display()
+            )
+        });
+        let offsets = DeviceTableOffsets::parse(&text, &header.to_string_lossy()).unwrap();
+        // Keep the build products inside the cargo target directory: <target>/<profile>/.
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+        let out = profile_dir.join("file2alias-devtables");
+        let status = Command::new("bash")
+            .arg(repo_root().join("testdata/devtables/build.sh"))
+            .arg(&work)
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "testdata/devtables/build.sh failed ({status}); see {}/make.log",
+            out.display()
+        );
+        Oracle { out, offsets }
+    })
+}
+
+/// The modules listed in testdata/devtables/Kbuild.
+fn fixture_modules() -> Vec<String> {
+    let kbuild = std::fs::read_to_string(repo_root().join("testdata/devtables/Kbuild")).unwrap();
+    kbuild
+        .lines()
+        .filter_map(|line| line.strip_prefix("obj-m"))
+        .flat_map(|rest| {
+            rest.trim_start_matches([' ', ':', '+', '='])
+                .split_whitespace()
+        })
+        .filter_map(|obj| obj.strip_suffix(".o"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// C's `remove_dot`: drop a `.<digits>` suffix that the compiler added (`foo.123`).
+fn remove_dot(name: &[u8]) -> &[u8] {
+    let Some(n) = name.iter().position(|&b| b == b'.') else {
+        return name;
+    };
+    let digits = name
+        .get(n + 1..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let after = name.get(n + 1 + digits).copied();
+    if n > 0 && digits > 0 && matches!(after, None | Some(b'.')) {
+        name.get(..n).unwrap_or(name)
+    } else {
+        name
+    }
+}
+
+/// One device-table candidate as the core passes it: name and bytes.
+struct TableSymbol {
+    /// Symbol name after `remove_dot`.
+    name: Vec<u8>,
+    /// `st_size` bytes (zeros for SHT_NOBITS).
+    data: Vec<u8>,
+}
+
+/// The STT_OBJECT symbols with a real section index, in symbol-table order.
+fn object_symbols(path: &Path) -> Vec<TableSymbol> {
+    let file = std::fs::read(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    let data = &*file;
+    let header = elf::FileHeader64::<object::Endianness>::parse(data).unwrap();
+    let endian = header.endian().unwrap();
+    let sections = header.sections(endian, data).unwrap();
+    let symbols = sections.symbols(endian, data, elf::SHT_SYMTAB).unwrap();
+    let mut out = Vec::new();
+    for sym in symbols.iter() {
+        let shndx = usize::from(sym.st_shndx(endian).0);
+        if shndx == 0 || shndx >= sections.len() || sym.st_type() != elf::STT_OBJECT {
+            continue;
+        }
+        let section = sections.section(object::SectionIndex(shndx)).unwrap();
+        let size = sym.st_size(endian) as usize;
+        let bytes = if section.sh_type(endian).0 & elf::SHT_NOBITS.0 != 0 {
+            vec![0; size]
+        } else {
+            let start = sym.st_value(endian) as usize;
+            section.data(endian, data).unwrap()[start..start + size].to_vec()
+        };
+        let name = remove_dot(sym.name(endian, symbols.strings()).unwrap()).to_vec();
+        out.push(TableSymbol { name, data: bytes });
+    }
+    out
+}
+
+/// What our code makes of one module: the alias lines, stderr, and whether it stopped.
+struct Outcome {
+    /// The module's `dev_table_buf`.
+    aliases: String,
+    /// Diagnostics in C's format.
+    stderr: String,
+    /// A fatal error ended the run.
+    fatal: bool,
+    /// (type, aliases added) per device-table symbol.
+    tables: Vec<(String, usize)>,
+}
+
+fn run_module(
+    modname: &str,
+    symbols: &[TableSymbol],
+    offsets: &DeviceTableOffsets,
+    target: DevTableTarget,
+) -> Outcome {
+    let mut aliases = String::new();
+    let mut recorder = Recorder::default();
+    let mut tables = Vec::new();
+    for sym in symbols {
+        let before = aliases.lines().count();
+        let result = handle_with(
+            target,
+            modname,
+            &sym.name,
+            &sym.data,
+            &mut aliases,
+            &mut recorder,
+            |_| Ok(offsets),
+        );
+        if let Some(kind) = table_kind(&sym.name) {
+            tables.push((
+                String::from_utf8_lossy(kind).into_owned(),
+                aliases.lines().count() - before,
+            ));
+        }
+        if result.is_err() {
+            return Outcome {
+                aliases,
+                stderr: recorder.stderr,
+                fatal: true,
+                tables,
+            };
+        }
+    }
+    Outcome {
+        aliases,
+        stderr: recorder.stderr,
+        fatal: false,
+        tables,
+    }
+}
+
+/// Compare one fixture module with the C modpost.
+fn check_module(module: &str) -> Outcome {
+    let oracle = oracle();
+    let out = &oracle.out;
+    let modname = out.join(module).to_string_lossy().into_owned();
+    let symbols = object_symbols(&out.join(format!("{module}.o")));
+    let ours = run_module(&modname, &symbols, &oracle.offsets, X86_64);
+
+    let c_stderr = std::fs::read_to_string(out.join(format!("{module}.stderr"))).unwrap();
+    let c_rc = std::fs::read_to_string(out.join(format!("{module}.rc"))).unwrap();
+    assert_eq!(
+        ours.stderr, c_stderr,
+        "{module}: stderr differs from the C modpost"
+    );
+    assert_eq!(
+        ours.fatal,
+        c_rc.trim() != "0",
+        "{module}: C exit status {}",
+        c_rc.trim()
+    );
+    if !ours.fatal {
+        let mod_c = std::fs::read_to_string(out.join(format!("{module}.mod.c"))).unwrap();
+        let c_aliases: String = mod_c
+            .lines()
+            .filter(|l| l.starts_with("MODULE_ALIAS("))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(
+            ours.aliases, c_aliases,
+            "{module}: MODULE_ALIAS lines differ from the C modpost"
+        );
+    }
+    ours
+}
+
+macro_rules! differential_tests {
+    ($( $test:ident => $module:literal, )*) => {
+        $(
+            #[test]
+            fn $test() {
+                check_module($module);
+            }
+        )*
+
+        #[test]
+        fn every_fixture_module_has_a_test() {
+            let listed: Vec<&str> = vec![$( $module ),*];
+            assert_eq!(fixture_modules(), listed);
+        }
+    };
+}
+
+differential_tests! {
+    usb_ranges_match_c => "dt_usb",
+    of_vio_pnp_match_c => "dt_of_pnp",
+    input_matches_c => "dt_input",
+    buses_part1_match_c => "dt_bus1",
+    buses_part2_match_c => "dt_bus2",
+    warnings_match_c => "dt_warn",
+    fatal_size_not_multiple => "bad_size",
+    fatal_empty_table => "bad_empty",
+    fatal_pnp_card_too_small => "bad_small",
+    fatal_amba_mask => "bad_amba",
+    fatal_alias_too_long => "bad_long",
+    fatal_unterminated_pci => "bad_noterm_pci",
+    fatal_unterminated_usb => "bad_noterm_usb",
+    fatal_unterminated_of => "bad_noterm_of",
+    fatal_unterminated_pnp => "bad_noterm_pnp",
+    fatal_unterminated_pnp_card => "bad_noterm_pnp_card",
+    fatal_unterminated_vmbus => "bad_noterm_vmbus",
+}
+
+/// All 56 kinds appear in the fixtures, each with at least two aliases.
+#[test]
+fn fixtures_cover_all_56_kinds() {
+    let mut all: Vec<&str> = vec!["usb", "of", "pnp", "pnp_card"];
+    all.extend(super::generic::names());
+    assert_eq!(all.len(), 56);
+    let mut seen = std::collections::HashMap::new();
+    for module in ["dt_usb", "dt_of_pnp", "dt_input", "dt_bus1", "dt_bus2"] {
+        for (kind, count) in check_module(module).tables {
+            *seen.entry(kind).or_insert(0) += count;
+        }
+    }
+    let missing: Vec<&&str> = all
+        .iter()
+        .filter(|kind| seen.get(**kind).copied().unwrap_or(0) < 2)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "kinds without fixture coverage: {missing:?}"
+    );
+}
+
+/// Swap every integer field of each entry to big-endian, in place.
+fn to_big_endian(offsets: &DeviceTableOffsets, kind: &str, data: &mut [u8]) {
+    use super::offsets::FieldWidth;
+    let layout: &dyn super::offsets::Layout = match kind {
+        "usb" => &offsets.usb_device_id,
+        "of" => &offsets.of_device_id,
+        "pnp" => &offsets.pnp_device_id,
+        "pnp_card" => &offsets.pnp_card_device_id,
+        _ => (super::generic::find(kind.as_bytes()).unwrap().layout)(offsets),
+    };
+    let size = layout.size();
+    for entry in data.chunks_mut(size) {
+        for (_, offset, width) in layout.fields() {
+            let words = match width {
+                FieldWidth::Int(n) => vec![(offset, n)],
+                FieldWidth::U32s(n) => (0..n).map(|i| (offset + 4 * i, 4)).collect(),
+                FieldWidth::Ulong => vec![(offset, 8)],
+                FieldWidth::Bits(_) => (0..width.bytes(X86_64) / 8)
+                    .map(|i| (offset + 8 * i, 8))
+                    .collect(),
+                FieldWidth::Bytes(_) => vec![],
+            };
+            for (at, n) in words {
+                entry[at..at + n].reverse();
+            }
+        }
+    }
+}
+
+/// The same tables stored big-endian give the same aliases (C: `TO_NATIVE`).
+#[test]
+fn big_endian_tables_give_the_same_aliases() {
+    let oracle = oracle();
+    for module in [
+        "dt_usb",
+        "dt_of_pnp",
+        "dt_input",
+        "dt_bus1",
+        "dt_bus2",
+        "dt_warn",
+    ] {
+        let symbols = object_symbols(&oracle.out.join(format!("{module}.o")));
+        let le = run_module(module, &symbols, &oracle.offsets, X86_64);
+        let swapped: Vec<TableSymbol> = symbols
+            .iter()
+            .map(|sym| {
+                let mut data = sym.data.clone();
+                if let Some(kind) = table_kind(&sym.name) {
+                    let kind = String::from_utf8_lossy(kind).into_owned();
+                    if super::is_known_kind(kind.as_bytes()) {
+                        to_big_endian(&oracle.offsets, &kind, &mut data);
+                    }
+                }
+                TableSymbol {
+                    name: sym.name.clone(),
+                    data,
+                }
+            })
+            .collect();
+        let be = run_module(
+            module,
+            &swapped,
+            &oracle.offsets,
+            DevTableTarget {
+                is_64: true,
+                big_endian: true,
+            },
+        );
+        assert_eq!(be.aliases, le.aliases, "{module}");
+        assert_eq!(be.stderr, le.stderr, "{module}");
+    }
+}
+
+#[test]
+fn embedded_header_equals_the_fixture_build_header() {
+    let embedded = DeviceTableOffsets::embedded().unwrap();
+    let fixture = &oracle().offsets;
+    assert_eq!(
+        format!("{:?}", embedded.usb_device_id),
+        format!("{:?}", fixture.usb_device_id)
+    );
+    let strip = |s: String| {
+        s.split_once(", usb_device_id")
+            .map(|(_, rest)| rest.to_string())
+            .unwrap()
+    };
+    assert_eq!(
+        strip(format!("{embedded:?}")),
+        strip(format!("{fixture:?}"))
+    );
+}
+
+#[test]
+fn table_names_are_split_like_c() {
+    assert_eq!(
+        table_kind(b"__mod_usb__ids_device_table"),
+        Some(&b"usb"[..])
+    );
+    assert_eq!(
+        table_kind(b"__mod_pnp_card__x__y_device_table"),
+        Some(&b"pnp_card"[..])
+    );
+    // The "__" search runs into the suffix: "usb__device_table" has type "usb".
+    assert_eq!(table_kind(b"__mod_usb__device_table"), Some(&b"usb"[..]));
+    assert_eq!(table_kind(b"__mod___device_table"), Some(&b""[..]));
+    assert_eq!(table_kind(b"__mod_usb_device_table"), None);
+    assert_eq!(table_kind(b"__mod_pci__x_device_tablex"), None);
+    assert_eq!(table_kind(b"__mod__device_table"), None);
+    assert_eq!(table_kind(b"_mod_usb__x_device_table"), None);
+    assert_eq!(table_kind(b"__mod_"), None);
+}
+
+#[test]
+fn add_macro_prints_nothing_for_8_byte_fields() {
+    let mut a = Alias::new("x:");
+    a.add("a", true, 0xab, 1);
+    a.add("b", true, 0xabc, 2);
+    a.add("c", true, 0xabcd, 4);
+    a.add("d", true, 0x1234_5678_9abc, 8);
+    a.add("e", false, 7, 4);
+    assert_eq!(a.bytes, b"x:aABb0ABCc0000ABCDde*");
+    a.add_wildcard();
+    assert_eq!(a.bytes, b"x:aABb0ABCc0000ABCDde*");
+}
+
+#[test]
+fn c_strings_run_past_their_field_like_c() {
+    let bytes = b"abcdefgh\x01\x02\0zz";
+    let e = Entry {
+        bytes,
+        target: X86_64,
+    };
+    assert_eq!(e.cstr(0), b"abcdefgh\x01\x02");
+    assert_eq!(e.cstr(11), b"zz");
+    assert_eq!(e.cstr(100), b"");
+}
+
+#[test]
+fn bitmaps_use_the_target_long() {
+    // Bit 33: word 1 bit 1 with 32-bit longs, word 0 bit 33 with 64-bit longs.
+    let mut bytes = [0u8; 16];
+    bytes[4] = 0x02;
+    let le32 = Entry {
+        bytes: &bytes,
+        target: DevTableTarget {
+            is_64: false,
+            big_endian: false,
+        },
+    };
+    let le64 = Entry {
+        bytes: &bytes,
+        target: X86_64,
+    };
+    assert!(le32.bit(0, 33));
+    assert!(le64.bit(0, 33));
+    let be32 = Entry {
+        bytes: &bytes,
+        target: DevTableTarget {
+            is_64: false,
+            big_endian: true,
+        },
+    };
+    assert!(!be32.bit(0, 33));
+    assert!(be32.bit(0, 32 + 25));
+    let be64 = Entry {
+        bytes: &bytes,
+        target: DevTableTarget {
+            is_64: true,
+            big_endian: true,
+        },
+    };
+    assert!(be64.bit(0, 25));
+}
+
+/// Without a header file, only 64-bit little-endian targets may use the embedded copy.
+#[test]
+fn embedded_layouts_are_refused_for_other_targets() {
+    if std::env::var_os(super::offsets::OFFSETS_ENV).is_some() {
+        // A header was named: it is used for every target.
+        assert!(DeviceTableOffsets::for_target(DevTableTarget {
+            is_64: false,
+            big_endian: true
+        })
+        .is_ok());
+        return;
+    }
+    assert!(
+        !Path::new("scripts/mod/devicetable-offsets.h").exists(),
+        "tests run in the crate directory"
+    );
+    assert!(DeviceTableOffsets::for_target(X86_64).is_ok());
+    let err = DeviceTableOffsets::for_target(DevTableTarget {
+        is_64: false,
+        big_endian: false,
+    })
+    .unwrap_err();
+    assert!(err.contains("MODPOST_DEVTABLE_OFFSETS"), "{err}");
+    assert!(err.ends_with("32-bit little-endian target)\n"), "{err}");
+}
+
+/// The real entry point, with the embedded layouts and a Diags sink.
+#[test]
+fn handle_moddevtable_uses_the_embedded_layouts() {
+    if std::env::var_os(super::offsets::OFFSETS_ENV).is_some() {
+        return; // covered by the test above; this one is about the default lookup
+    }
+    let mut data = vec![0u8; 80];
+    data[..4].copy_from_slice(&0x8086u32.to_le_bytes());
+    data[4..8].copy_from_slice(&0x1234u32.to_le_bytes());
+    data[8..16].copy_from_slice(&[0xff; 8]);
+    let mut aliases = String::new();
+    let mut diags = crate::diag::Diags::buffered();
+    let name = b"__mod_pci__ids_device_table";
+    super::handle_moddevtable(X86_64, "m", name, &mut data, &mut aliases, &mut diags).unwrap();
+    assert_eq!(
+        aliases,
+        "MODULE_ALIAS(\"pci:v00008086d00001234sv*sd*bc*sc*i*\");\n"
+    );
+    // Unknown types and other names are ignored.
+    super::handle_moddevtable(
+        X86_64,
+        "m",
+        b"__mod_spmi__x_device_table",
+        &mut data,
+        &mut aliases,
+        &mut diags,
+    )
+    .unwrap();
+    super::handle_moddevtable(X86_64, "m", b"ids", &mut data, &mut aliases, &mut diags).unwrap();
+    assert_eq!(aliases.lines().count(), 1);
+    assert!(diags.replay().is_ok());
+}
