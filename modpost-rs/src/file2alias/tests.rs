@@ -298,6 +298,7 @@ differential_tests! {
     buses_part1_match_c => "dt_bus1",
     buses_part2_match_c => "dt_bus2",
     warnings_match_c => "dt_warn",
+    unterminated_strings_match_c => "dt_edge",
     fatal_size_not_multiple => "bad_size",
     fatal_empty_table => "bad_empty",
     fatal_pnp_card_too_small => "bad_small",
@@ -564,4 +565,45 @@ fn handle_moddevtable_uses_the_embedded_layouts() {
     super::handle_moddevtable(X86_64, "m", b"ids", &mut data, &mut aliases, &mut diags).unwrap();
     assert_eq!(aliases.lines().count(), 1);
     assert!(diags.replay().is_ok());
+}
+
+/// The fixture kernel's own modules (real drivers): same aliases as the `.mod.c` files the C
+/// modpost wrote during the build, and no diagnostics.
+#[test]
+fn fixture_kernel_modules_match_c() {
+    let oracle = oracle();
+    let build = fixture_work().join("build-6.12");
+    let order = std::fs::read_to_string(build.join("modules.order")).unwrap();
+    let mut total = 0;
+    for object in order.lines() {
+        let module = object.strip_suffix(".o").unwrap();
+        let symbols = object_symbols(&build.join(object));
+        let ours = run_module(module, &symbols, &oracle.offsets, X86_64);
+        let mod_c = std::fs::read_to_string(build.join(format!("{module}.mod.c"))).unwrap();
+        let c_aliases: String = mod_c
+            .lines()
+            .filter(|l| l.starts_with("MODULE_ALIAS("))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(ours.aliases, c_aliases, "{module}");
+        assert_eq!(ours.stderr, "", "{module}");
+        assert!(!ours.fatal, "{module}");
+        total += ours.aliases.lines().count();
+    }
+    assert!(
+        total > 100,
+        "only {total} aliases in the fixture kernel's modules"
+    );
+}
+
+/// vmlinux.o goes through the same code in C (its aliases are dropped). Built-in code has no
+/// `__mod_*` symbols (MODULE_DEVICE_TABLE is empty without MODULE), so nothing comes out.
+#[test]
+fn fixture_vmlinux_o_has_no_diagnostics() {
+    let oracle = oracle();
+    let symbols = object_symbols(&fixture_work().join("build-6.12/vmlinux.o"));
+    let ours = run_module("vmlinux", &symbols, &oracle.offsets, X86_64);
+    assert_eq!(ours.stderr, "");
+    assert!(!ours.fatal);
+    assert_eq!(ours.aliases, "");
 }
