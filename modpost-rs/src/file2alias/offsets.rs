@@ -17,6 +17,8 @@
 //! that a header's offsets leave every field inside its struct.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::Path;
 use std::sync::OnceLock;
 
 use super::DevTableTarget;
@@ -323,7 +325,15 @@ impl DeviceTableOffsets {
     /// Find and parse the header (see the module docs for the search order).
     /// Returns the layouts and whether they are the embedded x86_64 copy.
     fn load() -> Result<(DeviceTableOffsets, bool), String> {
-        if let Some(path) = std::env::var_os(OFFSETS_ENV) {
+        DeviceTableOffsets::load_from(std::env::var_os(OFFSETS_ENV), Path::new(OBJTREE_HEADER))
+    }
+
+    /// [`DeviceTableOffsets::load`] with the variable's value and the objtree path given.
+    fn load_from(
+        env_value: Option<OsString>,
+        objtree_header: &Path,
+    ) -> Result<(DeviceTableOffsets, bool), String> {
+        if let Some(path) = env_value {
             let shown = path.to_string_lossy().into_owned();
             let text = std::fs::read(&path).map_err(|err| {
                 format!(
@@ -333,12 +343,13 @@ impl DeviceTableOffsets {
             })?;
             return Ok((DeviceTableOffsets::parse(&text, &shown)?, false));
         }
-        match std::fs::read(OBJTREE_HEADER) {
-            Ok(text) => return Ok((DeviceTableOffsets::parse(&text, OBJTREE_HEADER)?, false)),
+        let shown = objtree_header.to_string_lossy();
+        match std::fs::read(objtree_header) {
+            Ok(text) => return Ok((DeviceTableOffsets::parse(&text, &shown)?, false)),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
             Err(err) => {
                 return Err(format!(
-                    "cannot read {OBJTREE_HEADER}: {}\n",
+                    "cannot read {shown}: {}\n",
                     crate::diag::strerror(&err)
                 ))
             }
@@ -434,6 +445,52 @@ mod tests {
             err,
             "h.h: field override_only at OFF_pci_device_id_override_only=38 (4 bytes) does not fit in SIZE_pci_device_id=40\n"
         );
+    }
+
+    #[test]
+    fn header_lookup_order() {
+        let dir = std::env::temp_dir().join(format!("f2a-offsets-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let header = dir.join("devicetable-offsets.h");
+        let text = EMBEDDED_HEADER.replace(
+            "#define SIZE_pci_device_id 40",
+            "#define SIZE_pci_device_id 48",
+        );
+        std::fs::write(&header, text).unwrap();
+        let missing = dir.join("missing.h");
+
+        // The variable wins over the objtree file.
+        let (o, embedded) =
+            DeviceTableOffsets::load_from(Some(header.clone().into()), &missing).unwrap();
+        assert!(!embedded);
+        assert_eq!(o.pci_device_id.size, 48);
+        assert_eq!(o.origin, header.to_string_lossy());
+
+        // A variable naming a missing file is an error naming the variable.
+        let err = DeviceTableOffsets::load_from(Some(missing.clone().into()), &header).unwrap_err();
+        assert_eq!(
+            err,
+            format!(
+                "cannot read {} (from $MODPOST_DEVTABLE_OFFSETS): No such file or directory\n",
+                missing.display()
+            )
+        );
+
+        // Then the objtree file; then the embedded copy.
+        let (o, embedded) = DeviceTableOffsets::load_from(None, &header).unwrap();
+        assert!(!embedded);
+        assert_eq!(o.pci_device_id.size, 48);
+        let (o, embedded) = DeviceTableOffsets::load_from(None, &missing).unwrap();
+        assert!(embedded);
+        assert_eq!(o.pci_device_id.size, 40);
+
+        // An objtree path that exists but cannot be read is an error, not a fallback.
+        let err = DeviceTableOffsets::load_from(None, &dir).unwrap_err();
+        assert_eq!(
+            err,
+            format!("cannot read {}: Is a directory\n", dir.display())
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
