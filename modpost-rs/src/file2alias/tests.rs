@@ -607,3 +607,67 @@ fn fixture_vmlinux_o_has_no_diagnostics() {
     assert!(!ours.fatal);
     assert_eq!(ours.aliases, "");
 }
+
+/// Debian's 4230 modules against Debian's packaged C modpost (26,041 aliases), with the embedded
+/// x86_64 layouts (Debian ships no devicetable-offsets.h). Needs the distro inputs of
+/// shared/kernel/fetch-distro-inputs.sh in `$MODPOST_RS_DISTRO` (default
+/// ~/.cache/modpost-rs/distro); run with `cargo test ... -- --ignored`.
+#[test]
+#[ignore = "needs the Debian distro inputs; run with --ignored"]
+fn distro_modules_match_c() {
+    let dest = std::env::var_os("MODPOST_RS_DISTRO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/modpost-rs/distro")
+        });
+    let exe = std::env::current_exe().unwrap();
+    let out = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap()
+        .join("file2alias-distro");
+    let status = Command::new("bash")
+        .arg(repo_root().join("testdata/devtables/distro-oracle.sh"))
+        .arg(&dest)
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "distro-oracle.sh failed ({status}) for {}",
+        dest.display()
+    );
+    let log = std::fs::read_to_string(out.join("modpost.log")).unwrap();
+    for c_message in [
+        "driver_override",
+        "Can't handle masks",
+        "WMI device id",
+        "AMBA",
+        "buf_printf",
+    ] {
+        assert!(
+            !log.contains(c_message),
+            "the C modpost printed a file2alias message: {c_message}"
+        );
+    }
+
+    let offsets = DeviceTableOffsets::embedded().unwrap();
+    let order = std::fs::read_to_string(out.join("modules.order")).unwrap();
+    let (mut modules, mut total) = (0, 0);
+    for object in order.lines() {
+        let module = object.strip_suffix(".o").unwrap();
+        let symbols = object_symbols(&out.join(object));
+        let ours = run_module(module, &symbols, &offsets, X86_64);
+        let mod_c = std::fs::read_to_string(out.join(format!("{module}.mod.c"))).unwrap();
+        let c_aliases: String = mod_c
+            .lines()
+            .filter(|l| l.starts_with("MODULE_ALIAS("))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(ours.aliases, c_aliases, "{module}");
+        assert_eq!(ours.stderr, "", "{module}");
+        modules += 1;
+        total += ours.aliases.lines().count();
+    }
+    assert_eq!((modules, total), (4230, 26041));
+}
