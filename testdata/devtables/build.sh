@@ -13,7 +13,8 @@
 #   OUT/<m>.mod.c    (only when modpost succeeded)
 #   OUT/<m>.stderr   modpost's stderr
 #   OUT/<m>.rc       its exit status
-# A stamp (hash of the sources and the oracle binary) skips all of this when nothing changed.
+# A stamp (hash of the sources, the oracle binary and the kernel build's config, layouts and
+# Module.symvers) skips all of this when nothing changed.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,7 +26,10 @@ MODPOST=$BUILD/scripts/mod/modpost
 [ -x "$MODPOST" ] || { echo "build.sh: the C oracle $MODPOST is missing" >&2; exit 1; }
 [ -e "$WORK/.done-build" ] || { echo "build.sh: fixture build in $WORK is not finished (.done-build missing)" >&2; exit 1; }
 
-stamp=$( { cd "$HERE" && cat Kbuild ./*.c ./*.h build.sh; sha256sum "$MODPOST"; echo "$BUILD"; } | sha256sum | cut -c1-16)
+stamp=$( { cd "$HERE" && cat Kbuild ./*.c ./*.h build.sh
+	sha256sum "$MODPOST" "$BUILD/include/generated/autoconf.h" "$BUILD/scripts/mod/devicetable-offsets.h" \
+		"$BUILD/Module.symvers"
+	echo "$BUILD"; } | sha256sum | cut -c1-16)
 if [ -e "$OUT/.stamp" ] && [ "$(cat "$OUT/.stamp")" = "$stamp" ]; then
 	exit 0
 fi
