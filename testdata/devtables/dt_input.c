@@ -29,7 +29,11 @@ static const struct input_device_id dt_input_ids[] = {
 	{ .flags = 0, .evbit = { M(3) }, .keybit = { [W(0x200)] = M(0x200) } },
 	/* 112 two-digit keys 0x71..0xe0: the alias is 481 bytes */
 	{ .flags = INPUT_DEVICE_ID_MATCH_KEYBIT,
+#if BITS_PER_LONG == 64
 	  .keybit = { [1] = 0xFFFE000000000000UL, [2] = ~0UL, [3] = 0x1FFFFFFFFUL } },
+#else
+	  .keybit = { [3] = 0xFFFE0000UL, [4] = ~0UL, [5] = ~0UL, [6] = ~0UL, [7] = 0x1UL } },
+#endif
 	{ }
 };
 MODULE_DEVICE_TABLE(input, dt_input_ids);
