@@ -739,9 +739,8 @@ fn kernel_source() -> PathBuf {
 /// The same fixtures for a 32-bit target, against an ARCH=i386 tree and its own C modpost
 /// (4-byte `kernel_ulong_t`, 32-bit bitmap words, other offsets). The tree is prepared once by
 /// testdata/devtables/i386-tree.sh in `$MODPOST_RS_I386_BUILD` (default: the target dir); that
-/// takes a few minutes, hence `--ignored`.
+/// takes under a minute, once.
 #[test]
-#[ignore = "prepares an i386 kernel tree (a few minutes once); run with --ignored"]
 fn i386_fixtures_match_c() {
     let build = std::env::var_os("MODPOST_RS_I386_BUILD")
         .map(PathBuf::from)
