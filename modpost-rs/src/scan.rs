@@ -282,9 +282,6 @@ fn read_symtab(
     module: &mut ScannedModule,
     scan: &mut ModuleScan,
 ) -> Result<()> {
-    // Device-table data that a handler byte-swapped in place, so a second symbol over the same
-    // bytes sees the swapped values as it would in C's writable private mapping.
-    let mut swapped: Vec<(u64, Vec<u8>)> = Vec::new();
     for i in 0..elf.symbols.len() {
         elf.remove_dot(i);
         let sym = elf.symbols[i];
@@ -351,11 +348,7 @@ fn read_symtab(
             let end = start.and_then(|s| s.checked_add(sym.st_size));
             match (start, end) {
                 (Some(s), Some(e)) if e <= elf.data.len() as u64 => {
-                    let mut v = elf.data[s as usize..e as usize].to_vec();
-                    for (off, bytes) in &swapped {
-                        overlay(&mut v, s, *off, bytes);
-                    }
-                    v
+                    elf.data[s as usize..e as usize].to_vec()
                 }
                 _ => {
                     return Err(scan.diags.fatal(format!(
@@ -380,25 +373,8 @@ fn read_symtab(
             &mut module.dev_table_buf,
             &mut scan.diags,
         )?;
-        if sec.sh_type & SHT_NOBITS == 0 {
-            swapped.push((sec.sh_offset + sym.st_value, table));
-        }
     }
     Ok(())
-}
-
-/// Copy the part of `bytes` (at file offset `off`) that overlaps `dst` (at file offset `start`).
-fn overlay(dst: &mut [u8], start: u64, off: u64, bytes: &[u8]) {
-    let lo = start.max(off);
-    let hi = (start + dst.len() as u64).min(off + bytes.len() as u64);
-    if lo < hi {
-        let (d, s, n) = (
-            (lo - start) as usize,
-            (lo - off) as usize,
-            (hi - lo) as usize,
-        );
-        dst[d..d + n].copy_from_slice(&bytes[s..s + n]);
-    }
 }
 
 /// `ignore_undef_symbol()`.
@@ -458,12 +434,5 @@ mod tests {
         assert!(modinfo_values(None, "license").is_empty());
         // A tag must be followed by '='.
         assert!(modinfo_values(Some(b"licenseX=1\0"), "license").is_empty());
-    }
-
-    #[test]
-    fn overlay_copies_only_the_overlap() {
-        let mut d = vec![0u8; 4];
-        overlay(&mut d, 10, 12, &[1, 2, 3, 4]);
-        assert_eq!(d, vec![0, 0, 1, 2]);
     }
 }

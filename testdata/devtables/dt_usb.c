@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* usb: bcdDevice ranges (BCD and hex), class/interface matches, placeholder entries. */
+#include "dt_common.h"
+
+#define VP (USB_DEVICE_ID_MATCH_VENDOR | USB_DEVICE_ID_MATCH_PRODUCT)
+#define VER (VP | USB_DEVICE_ID_MATCH_DEV_LO | USB_DEVICE_ID_MATCH_DEV_HI)
+#define RANGE(lo, hi) { .match_flags = VER, .idVendor = 0x1234, .idProduct = 0x5678, \
+			.bcdDevice_lo = (lo), .bcdDevice_hi = (hi) }
+
+static const struct usb_device_id dt_usb_ids[] = {
+	{ .match_flags = VP, .idVendor = 0x046d, .idProduct = 0xc52b },
+	RANGE(0x0100, 0x0200),
+	RANGE(0x0000, 0x9999),
+	RANGE(0x0123, 0x0456),
+	RANGE(0x0009, 0x0010),
+	RANGE(0x0199, 0x0200),
+	RANGE(0x0000, 0x00ff),
+	RANGE(0x1a00, 0x1bff),
+	RANGE(0x0000, 0x0000),
+	RANGE(0x0500, 0x0500),
+	RANGE(0x0300, 0x0200),
+	RANGE(0x0001, 0xffff),
+	RANGE(0x0090, 0x0110),
+	RANGE(0x2000, 0x2999),
+	RANGE(0x000a, 0x000f),
+	RANGE(0x0005, 0x000c),
+	RANGE(0x9998, 0x9999),
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x1, .idProduct = 0x2,
+	  .bcdDevice_lo = 0x0250 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x1, .idProduct = 0x3,
+	  .bcdDevice_hi = 0x0250 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x1, .idProduct = 0x4,
+	  .bcdDevice_lo = 0x00a0 },
+	{ .match_flags = USB_DEVICE_ID_MATCH_DEV_CLASS | USB_DEVICE_ID_MATCH_DEV_SUBCLASS |
+			 USB_DEVICE_ID_MATCH_DEV_PROTOCOL,
+	  .bDeviceClass = 0xe0, .bDeviceSubClass = 0x01, .bDeviceProtocol = 0x01 },
+	{ .match_flags = USB_DEVICE_ID_MATCH_INT_CLASS | USB_DEVICE_ID_MATCH_INT_SUBCLASS |
+			 USB_DEVICE_ID_MATCH_INT_PROTOCOL,
+	  .bInterfaceClass = 0x03, .bInterfaceSubClass = 0x01, .bInterfaceProtocol = 0x02 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_INT_NUMBER, .idVendor = 0x12d1,
+	  .idProduct = 0x1506, .bInterfaceNumber = 3 },
+	{ .match_flags = USB_DEVICE_ID_MATCH_VENDOR | USB_DEVICE_ID_MATCH_INT_CLASS,
+	  .idVendor = 0x0bda, .bInterfaceClass = 0xff },
+	/* visor-style placeholder: all match fields zero, only driver_info set */
+	{ .driver_info = 1 },
+	/* placeholder with flags but zero ids is skipped too */
+	{ .match_flags = VER, .bcdDevice_lo = 1, .bcdDevice_hi = 2, .driver_info = 2 },
+	{ .match_flags = USB_DEVICE_ID_MATCH_INT_CLASS, .bInterfaceClass = 0x08 },
+	{ }
+};
+MODULE_DEVICE_TABLE(usb, dt_usb_ids);
+
+/* Second usb table in the same module: aliases continue in symbol-table order. */
+static const struct usb_device_id dt_usb_more[] = {
+	{ .match_flags = 0xffff, .idVendor = 0xffff, .idProduct = 0xffff, .bcdDevice_lo = 0x0000,
+	  .bcdDevice_hi = 0xffff, .bDeviceClass = 0xff, .bDeviceSubClass = 0xff,
+	  .bDeviceProtocol = 0xff, .bInterfaceClass = 0xff, .bInterfaceSubClass = 0xff,
+	  .bInterfaceProtocol = 0xff, .bInterfaceNumber = 0xff },
+	RANGE(0x0f00, 0x10ff),
+	RANGE(0x0010, 0x0019),
+	RANGE(0x0000, 0x0001),
+	{ }
+};
+MODULE_DEVICE_TABLE(usb, dt_usb_more);
+
+/* Pseudo-random ranges (generated once with a fixed seed): BCD, hex and boundary values. */
+static const struct usb_device_id dt_usb_random[] = {
+	{ .match_flags = VER, .idVendor = 0x0001, .idProduct = 0x6a9b, .bcdDevice_lo = 0x2569, .bcdDevice_hi = 0x2647 },
+	{ .match_flags = VER, .idVendor = 0x0002, .idProduct = 0x327c, .bcdDevice_lo = 0x0010, .bcdDevice_hi = 0x6401 },
+	{ .match_flags = VER, .idVendor = 0x0003, .idProduct = 0x6f43, .bcdDevice_lo = 0x0ffe, .bcdDevice_hi = 0xbc6f },
+	{ .match_flags = VER, .idVendor = 0x0004, .idProduct = 0x9fbd, .bcdDevice_lo = 0x0001, .bcdDevice_hi = 0x0012 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x0005, .idProduct = 0xf61b, .bcdDevice_lo = 0x0000, .bcdDevice_hi = 0x5567 },
+	{ .match_flags = VER, .idVendor = 0x0006, .idProduct = 0xd584, .bcdDevice_lo = 0x00fc, .bcdDevice_hi = 0x9005 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x0007, .idProduct = 0xfada, .bcdDevice_lo = 0x5945, .bcdDevice_hi = 0xd55c },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0008, .idProduct = 0x069f, .bcdDevice_lo = 0xac78, .bcdDevice_hi = 0xffff },
+	{ .match_flags = VER, .idVendor = 0x0009, .idProduct = 0xbe7e, .bcdDevice_lo = 0x3628, .bcdDevice_hi = 0xc875 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x000a, .idProduct = 0xa4f4, .bcdDevice_lo = 0x0102, .bcdDevice_hi = 0x6745 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x000b, .idProduct = 0x1665, .bcdDevice_lo = 0x0100, .bcdDevice_hi = 0x8594 },
+	{ .match_flags = VER, .idVendor = 0x000c, .idProduct = 0x6c7f, .bcdDevice_lo = 0x6991, .bcdDevice_hi = 0x70b5 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x000d, .idProduct = 0xae57, .bcdDevice_lo = 0x7167, .bcdDevice_hi = 0xfaa9 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x000e, .idProduct = 0x7a58, .bcdDevice_lo = 0x7857, .bcdDevice_hi = 0xef17 },
+	{ .match_flags = VER, .idVendor = 0x000f, .idProduct = 0xa3e5, .bcdDevice_lo = 0x00ff, .bcdDevice_hi = 0x9083 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0010, .idProduct = 0xddaa, .bcdDevice_lo = 0x1822, .bcdDevice_hi = 0xd8bb },
+	{ .match_flags = VER, .idVendor = 0x0011, .idProduct = 0xac75, .bcdDevice_lo = 0x0102, .bcdDevice_hi = 0xaa58 },
+	{ .match_flags = VER, .idVendor = 0x0012, .idProduct = 0xd7bb, .bcdDevice_lo = 0x5233, .bcdDevice_hi = 0x9041 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0013, .idProduct = 0x7b82, .bcdDevice_lo = 0x4741, .bcdDevice_hi = 0xbbc5 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0014, .idProduct = 0x30c4, .bcdDevice_lo = 0x0736, .bcdDevice_hi = 0x5443 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0015, .idProduct = 0xde94, .bcdDevice_lo = 0x1001, .bcdDevice_hi = 0x1003 },
+	{ .match_flags = VER, .idVendor = 0x0016, .idProduct = 0x6a66, .bcdDevice_lo = 0x1691, .bcdDevice_hi = 0x1f37 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x0017, .idProduct = 0x7fb8, .bcdDevice_lo = 0x3816, .bcdDevice_hi = 0x5491 },
+	{ .match_flags = VER, .idVendor = 0x0018, .idProduct = 0xa288, .bcdDevice_lo = 0x0473, .bcdDevice_hi = 0x7ec8 },
+	{ .match_flags = VER, .idVendor = 0x0019, .idProduct = 0x68f9, .bcdDevice_lo = 0x4049, .bcdDevice_hi = 0x9533 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x001a, .idProduct = 0xa16e, .bcdDevice_lo = 0x0012, .bcdDevice_hi = 0x3142 },
+	{ .match_flags = VER, .idVendor = 0x001b, .idProduct = 0x7405, .bcdDevice_lo = 0xa580, .bcdDevice_hi = 0xbc28 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x001c, .idProduct = 0x9bfa, .bcdDevice_lo = 0x0ffd, .bcdDevice_hi = 0xcad6 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x001d, .idProduct = 0x1dc0, .bcdDevice_lo = 0x000f, .bcdDevice_hi = 0x6380 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x001e, .idProduct = 0xf85c, .bcdDevice_lo = 0x8608, .bcdDevice_hi = 0xfff2 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x001f, .idProduct = 0x0c28, .bcdDevice_lo = 0x0102, .bcdDevice_hi = 0x0ffd },
+	{ .match_flags = VER, .idVendor = 0x0020, .idProduct = 0xeb03, .bcdDevice_lo = 0x1126, .bcdDevice_hi = 0x4596 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x0021, .idProduct = 0x3be2, .bcdDevice_lo = 0x0101, .bcdDevice_hi = 0x6b0e },
+	{ .match_flags = VER, .idVendor = 0x0022, .idProduct = 0x1bcd, .bcdDevice_lo = 0x1002, .bcdDevice_hi = 0x4429 },
+	{ .match_flags = VER, .idVendor = 0x0023, .idProduct = 0x5ad2, .bcdDevice_lo = 0x000d, .bcdDevice_hi = 0xdefd },
+	{ .match_flags = VER, .idVendor = 0x0024, .idProduct = 0x45ee, .bcdDevice_lo = 0xb9c8, .bcdDevice_hi = 0xc7a2 },
+	{ .match_flags = VER, .idVendor = 0x0025, .idProduct = 0xe230, .bcdDevice_lo = 0x4ffb, .bcdDevice_hi = 0x7747 },
+	{ .match_flags = VER, .idVendor = 0x0026, .idProduct = 0x40f1, .bcdDevice_lo = 0x20f5, .bcdDevice_hi = 0xdda6 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x0027, .idProduct = 0x754c, .bcdDevice_lo = 0x0102, .bcdDevice_hi = 0x2770 },
+	{ .match_flags = VER, .idVendor = 0x0028, .idProduct = 0xaceb, .bcdDevice_lo = 0x0468, .bcdDevice_hi = 0x6719 },
+	{ .match_flags = VER, .idVendor = 0x0029, .idProduct = 0xbde1, .bcdDevice_lo = 0x1684, .bcdDevice_hi = 0x999c },
+	{ .match_flags = VER, .idVendor = 0x002a, .idProduct = 0x183c, .bcdDevice_lo = 0x1270, .bcdDevice_hi = 0x6442 },
+	{ .match_flags = VER, .idVendor = 0x002b, .idProduct = 0x14a1, .bcdDevice_lo = 0x864a, .bcdDevice_hi = 0xfff1 },
+	{ .match_flags = VER, .idVendor = 0x002c, .idProduct = 0xe1e4, .bcdDevice_lo = 0x34f6, .bcdDevice_hi = 0xffed },
+	{ .match_flags = VER, .idVendor = 0x002d, .idProduct = 0x81a9, .bcdDevice_lo = 0x1afa, .bcdDevice_hi = 0x87c4 },
+	{ .match_flags = VER, .idVendor = 0x002e, .idProduct = 0x7e0e, .bcdDevice_lo = 0x2721, .bcdDevice_hi = 0x5232 },
+	{ .match_flags = VER, .idVendor = 0x002f, .idProduct = 0x5e50, .bcdDevice_lo = 0x08ec, .bcdDevice_hi = 0xf2c2 },
+	{ .match_flags = VER, .idVendor = 0x0030, .idProduct = 0xf591, .bcdDevice_lo = 0x000e, .bcdDevice_hi = 0x257d },
+	{ .match_flags = VER, .idVendor = 0x0031, .idProduct = 0xf60f, .bcdDevice_lo = 0x0097, .bcdDevice_hi = 0x2053 },
+	{ .match_flags = VER, .idVendor = 0x0032, .idProduct = 0xbadb, .bcdDevice_lo = 0x00fc, .bcdDevice_hi = 0x8525 },
+	{ .match_flags = VER, .idVendor = 0x0033, .idProduct = 0xeb26, .bcdDevice_lo = 0x000d, .bcdDevice_hi = 0x999b },
+	{ .match_flags = VER, .idVendor = 0x0034, .idProduct = 0x12cc, .bcdDevice_lo = 0x3220, .bcdDevice_hi = 0xbf64 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0035, .idProduct = 0x8e0f, .bcdDevice_lo = 0x4b4e, .bcdDevice_hi = 0x5461 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x0036, .idProduct = 0x0fc1, .bcdDevice_lo = 0x8291, .bcdDevice_hi = 0x999b },
+	{ .match_flags = VER, .idVendor = 0x0037, .idProduct = 0xdb65, .bcdDevice_lo = 0x6611, .bcdDevice_hi = 0x8e33 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x0038, .idProduct = 0x27a9, .bcdDevice_lo = 0x0000, .bcdDevice_hi = 0x4631 },
+	{ .match_flags = VER, .idVendor = 0x0039, .idProduct = 0xc031, .bcdDevice_lo = 0x0010, .bcdDevice_hi = 0x0508 },
+	{ .match_flags = VER, .idVendor = 0x003a, .idProduct = 0x6771, .bcdDevice_lo = 0xbe0c, .bcdDevice_hi = 0xbe8a },
+	{ .match_flags = VER, .idVendor = 0x003b, .idProduct = 0xe4a7, .bcdDevice_lo = 0x2b85, .bcdDevice_hi = 0x7b92 },
+	{ .match_flags = VER, .idVendor = 0x003c, .idProduct = 0x871d, .bcdDevice_lo = 0x8680, .bcdDevice_hi = 0xc9d7 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x003d, .idProduct = 0xa50f, .bcdDevice_lo = 0x2597, .bcdDevice_hi = 0x53ef },
+	{ .match_flags = VER, .idVendor = 0x003e, .idProduct = 0x011a, .bcdDevice_lo = 0x0099, .bcdDevice_hi = 0x9996 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x003f, .idProduct = 0xe61f, .bcdDevice_lo = 0x0008, .bcdDevice_hi = 0x0011 },
+	{ .match_flags = VER, .idVendor = 0x0040, .idProduct = 0x63e4, .bcdDevice_lo = 0x1003, .bcdDevice_hi = 0x3944 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x0041, .idProduct = 0xf5b3, .bcdDevice_lo = 0x4475, .bcdDevice_hi = 0x9512 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x0042, .idProduct = 0x21f4, .bcdDevice_lo = 0x9996, .bcdDevice_hi = 0xe7cd },
+	{ .match_flags = VER, .idVendor = 0x0043, .idProduct = 0x3bb9, .bcdDevice_lo = 0x1003, .bcdDevice_hi = 0xee1f },
+	{ .match_flags = VER, .idVendor = 0x0044, .idProduct = 0xce7b, .bcdDevice_lo = 0x4b39, .bcdDevice_hi = 0xbf0b },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0045, .idProduct = 0x65e2, .bcdDevice_lo = 0x0098, .bcdDevice_hi = 0x9a4f },
+	{ .match_flags = VER, .idVendor = 0x0046, .idProduct = 0x994d, .bcdDevice_lo = 0x04eb, .bcdDevice_hi = 0xffff },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0047, .idProduct = 0x955b, .bcdDevice_lo = 0x000e, .bcdDevice_hi = 0x7aa7 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0048, .idProduct = 0xbf15, .bcdDevice_lo = 0x2095, .bcdDevice_hi = 0xe0b2 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0049, .idProduct = 0x422f, .bcdDevice_lo = 0x000e, .bcdDevice_hi = 0xc6d3 },
+	{ .match_flags = VER, .idVendor = 0x004a, .idProduct = 0xa4cb, .bcdDevice_lo = 0x1a35, .bcdDevice_hi = 0x9dc0 },
+	{ .match_flags = VER, .idVendor = 0x004b, .idProduct = 0x15fa, .bcdDevice_lo = 0x0000, .bcdDevice_hi = 0xc25a },
+	{ .match_flags = VER, .idVendor = 0x004c, .idProduct = 0xe4bf, .bcdDevice_lo = 0x0006, .bcdDevice_hi = 0xb0d1 },
+	{ .match_flags = VER, .idVendor = 0x004d, .idProduct = 0x143d, .bcdDevice_lo = 0x1081, .bcdDevice_hi = 0x6869 },
+	{ .match_flags = VER, .idVendor = 0x004e, .idProduct = 0x1651, .bcdDevice_lo = 0x2398, .bcdDevice_hi = 0x6116 },
+	{ .match_flags = VER, .idVendor = 0x004f, .idProduct = 0xba6c, .bcdDevice_lo = 0x5535, .bcdDevice_hi = 0x7907 },
+	{ .match_flags = VER, .idVendor = 0x0050, .idProduct = 0x0de1, .bcdDevice_lo = 0x5091, .bcdDevice_hi = 0x7895 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x0051, .idProduct = 0x5393, .bcdDevice_lo = 0x0102, .bcdDevice_hi = 0x94de },
+	{ .match_flags = VER, .idVendor = 0x0052, .idProduct = 0xeeb2, .bcdDevice_lo = 0x460e, .bcdDevice_hi = 0x7967 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x0053, .idProduct = 0x343d, .bcdDevice_lo = 0x5643, .bcdDevice_hi = 0x7127 },
+	{ .match_flags = VER, .idVendor = 0x0054, .idProduct = 0x1277, .bcdDevice_lo = 0x6246, .bcdDevice_hi = 0x9654 },
+	{ .match_flags = VER, .idVendor = 0x0055, .idProduct = 0xf553, .bcdDevice_lo = 0x2437, .bcdDevice_hi = 0xd3a9 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0056, .idProduct = 0xf05b, .bcdDevice_lo = 0x5289, .bcdDevice_hi = 0x5874 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0057, .idProduct = 0x264d, .bcdDevice_lo = 0x999a, .bcdDevice_hi = 0xade5 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_LO, .idVendor = 0x0058, .idProduct = 0xbdf3, .bcdDevice_lo = 0x3ea6, .bcdDevice_hi = 0x9997 },
+	{ .match_flags = VP | USB_DEVICE_ID_MATCH_DEV_HI, .idVendor = 0x0059, .idProduct = 0x6b7a, .bcdDevice_lo = 0x805a, .bcdDevice_hi = 0xa8d2 },
+	{ .match_flags = VER, .idVendor = 0x005a, .idProduct = 0xb249, .bcdDevice_lo = 0x2120, .bcdDevice_hi = 0xad02 },
+	{ }
+};
+MODULE_DEVICE_TABLE(usb, dt_usb_random);
+
+DT_MODULE_BOILERPLATE("file2alias fixture: usb");
