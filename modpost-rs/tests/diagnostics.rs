@@ -1021,10 +1021,15 @@ fn devtable_source(kind: &str, id: &str, bytes: &[u8]) -> String {
 /// The struct size and field offsets of a device-id type, from the fixture's generated
 /// devicetable-offsets.h.
 fn devtable_offsets(kind: &str) -> std::collections::HashMap<String, usize> {
+    devtable_struct_offsets(&format!("{kind}_device_id"))
+}
+
+/// Size and offsets of `struct <name>` from devicetable-offsets.h.
+fn devtable_struct_offsets(name: &str) -> std::collections::HashMap<String, usize> {
     let text = std::fs::read_to_string(build_dir().join("scripts/mod/devicetable-offsets.h"))
         .expect("read devicetable-offsets.h");
-    let prefix = format!("#define OFF_{kind}_device_id_");
-    let size = format!("#define SIZE_{kind}_device_id ");
+    let prefix = format!("#define OFF_{name}_");
+    let size = format!("#define SIZE_{name} ");
     let mut out = std::collections::HashMap::new();
     for line in text.lines() {
         if let Some(rest) = line.strip_prefix(&prefix) {
@@ -1037,7 +1042,7 @@ fn devtable_offsets(kind: &str) -> std::collections::HashMap<String, usize> {
             out.insert("SIZE".to_string(), v.parse().expect("size"));
         }
     }
-    assert!(out.contains_key("SIZE"), "no SIZE_{kind}_device_id");
+    assert!(out.contains_key("SIZE"), "no SIZE_{name}");
     out
 }
 
@@ -1105,4 +1110,218 @@ fn device_table_diagnostics() {
     assert!(out
         .output("pciwarn.mod.c")
         .contains("MODULE_ALIAS(\"pci:v00008086d00001234sv*sd*bc0Csc03i*\");"));
+}
+
+#[test]
+fn device_table_wmi_cdx_amba() {
+    // Needs the file2alias module.
+    let case = Case::new("devtable2");
+    let wmi = devtable_offsets("wmi");
+    let mut wmi_tab = vec![0u8; wmi["SIZE"] * 3];
+    let good = b"05901221-D566-11D1-B2F0-00A0C9062910";
+    wmi_tab[wmi["guid_string"]..wmi["guid_string"] + good.len()].copy_from_slice(good);
+    let short = b"not-a-guid";
+    let e2 = wmi["SIZE"] + wmi["guid_string"];
+    wmi_tab[e2..e2 + short.len()].copy_from_slice(short);
+    case.file("wmi.c", devtable_source("wmi", "wmi_ids", &wmi_tab));
+
+    let cdx = devtable_offsets("cdx");
+    let mut cdx_tab = vec![0u8; cdx["SIZE"] * 3];
+    let set16 = |buf: &mut Vec<u8>, off: usize, v: u16| {
+        buf[off..off + 2].copy_from_slice(&v.to_le_bytes());
+    };
+    let set32 = |buf: &mut Vec<u8>, off: usize, v: u32| {
+        buf[off..off + 4].copy_from_slice(&v.to_le_bytes());
+    };
+    set16(&mut cdx_tab, cdx["vendor"], 0x10ee);
+    set16(&mut cdx_tab, cdx["device"], 0x8084);
+    set16(&mut cdx_tab, cdx["subvendor"], 0xffff);
+    set16(&mut cdx_tab, cdx["subdevice"], 0xffff);
+    set32(&mut cdx_tab, cdx["override_only"], 0x42);
+    let e2 = cdx["SIZE"];
+    set16(&mut cdx_tab, e2 + cdx["vendor"], 0x10ee);
+    set16(&mut cdx_tab, e2 + cdx["device"], 0xffff);
+    set32(&mut cdx_tab, e2 + cdx["class"], 0x0c0310);
+    set32(&mut cdx_tab, e2 + cdx["class_mask"], 0xffffff);
+    set32(&mut cdx_tab, e2 + cdx["override_only"], 1);
+    case.file("cdx.c", devtable_source("cdx", "cdx_ids", &cdx_tab));
+
+    let amba = devtable_struct_offsets("amba_id");
+    let mut amba_tab = vec![0u8; amba["SIZE"] * 2];
+    set32(&mut amba_tab, amba["id"], 0x000b_b105);
+    set32(&mut amba_tab, amba["mask"], 0x000f_f0f0);
+    case.file("amba.c", devtable_source("amba", "amba_ids", &amba_tab));
+    for c in ["wmi", "cdx", "amba"] {
+        compile(
+            &case.path(&format!("{c}.c")),
+            &case.path(&format!("{c}.o")),
+            &[],
+        );
+    }
+    let out = case.run(&["wmi.o", "cdx.o"]);
+    out.fires("WARNING: modpost: Invalid WMI device id 'wmi:not-a-guid' in 'wmi'\n")
+        .fires("WARNING: modpost: Unknown CDX driver_override alias 00000042\n")
+        .code(0);
+    assert!(out
+        .output("wmi.mod.c")
+        .contains("MODULE_ALIAS(\"wmi:05901221-D566-11D1-B2F0-00A0C9062910\");"));
+    assert!(out.output("cdx.mod.c").contains("MODULE_ALIAS(\"vfio_cdx:"));
+    case.run(&["amba.o", "wmi.o"])
+        .fires("ERROR: modpost: amba: Masked-off bit(s) of AMBA device ID are non-zero: id=0x000BB105, mask=0x000FF0F0.  Please fix this driver.\n")
+        .no_output("wmi.mod.c")
+        .code(1);
+}
+
+// ---------------------------------------------------------------------------------------
+// ELF sanity checks (patched copies of a good object)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn elf_header_and_section_checks() {
+    let case = Case::new("elfcheck");
+    case.cc("license/described.c", "good.o");
+    let good = std::fs::read(case.path("good.o")).unwrap();
+    let patched = |name: &str, f: &dyn Fn(&mut Vec<u8>)| {
+        let mut d = good.clone();
+        f(&mut d);
+        case.file(name, d);
+    };
+    let len = good.len() as u64;
+    patched("endian.o", &|d| d[5] = 0);
+    patched("endian3.o", &|d| d[5] = 3);
+    patched("exec.o", &|d| put_u16(d, 16, 2));
+    patched("shoff.o", &|d| put_u64(d, 0x28, len + 1));
+    patched("trunc.o", &|d| {
+        let s = elf64_section(d, ".comment");
+        put_u64(d, s.header_offset + 24, len + 100);
+    });
+    patched("nobits.o", &|d| {
+        let s = elf64_section(d, ".modinfo");
+        put_u32(d, s.header_offset + 4, 8);
+    });
+    patched("nosymtab.o", &|d| {
+        let s = elf64_section(d, ".symtab");
+        put_u32(d, s.header_offset + 4, 1);
+    });
+    patched("shndx.o", &|d| {
+        let s = elf64_section(d, ".comment");
+        put_u32(d, s.header_offset + 4, 18); // SHT_SYMTAB_SHNDX
+        put_u32(d, s.header_offset + 40, 0);
+    });
+    let symtab = elf64_section(&good, ".symtab").index;
+    for (obj, msg) in [
+        ("endian.o", "ERROR: modpost: target endian is unknown\n".to_string()),
+        ("endian3.o", "ERROR: modpost: target endian is unknown\n".to_string()),
+        ("exec.o", "ERROR: modpost: exec.o: not relocatable object.".to_string()),
+        (
+            "shoff.o",
+            format!(
+                "ERROR: modpost: section header offset={} in file 'shoff.o' is bigger than filesize={len}\n",
+                len + 1
+            ),
+        ),
+        (
+            "trunc.o",
+            format!(
+                "ERROR: modpost: trunc.o is truncated. sechdrs[i].sh_offset={} > sizeof(*hrd)=64\n",
+                len + 100
+            ),
+        ),
+        ("nobits.o", "ERROR: modpost: nobits.o has NOBITS .modinfo\n".to_string()),
+        ("nosymtab.o", "ERROR: modpost: nosymtab.o has no symtab?\n".to_string()),
+        (
+            "shndx.o",
+            format!("ERROR: modpost: shndx.o: SYMTAB_SHNDX has bad sh_link: 0!={symtab}\n"),
+        ),
+    ] {
+        // The fatal error stops the run: good.o after it is never read.
+        case.run(&[obj, "good.o"])
+            .fires(&msg)
+            .no_output("good.mod.c")
+            .code(1);
+    }
+}
+
+#[test]
+fn ignored_undefined_symbols() {
+    let case = Case::new("ignored");
+    case.file(
+        "ignored.c",
+        "#include \"kmod.h\"\n\
+         extern char __this_module[];\n\
+         extern char _GLOBAL_OFFSET_TABLE_[];\n\
+         extern char really_missing[];\n\
+         void *refs(int i) { return i ? (i > 1 ? really_missing : _GLOBAL_OFFSET_TABLE_) : __this_module; }\n\
+         MODULE_LICENSE(\"GPL\");\n",
+    );
+    compile(&case.path("ignored.c"), &case.path("ignored.o"), &[]);
+    case.run(&["ignored.o"])
+        .fires("\"really_missing\" [ignored.ko] undefined!")
+        .lacks("__this_module")
+        .lacks("_GLOBAL_OFFSET_TABLE_")
+        .code(1);
+}
+
+#[test]
+fn more_than_64k_sections() {
+    // SHN_XINDEX: e_shnum == 0, e_shstrndx == SHN_XINDEX, symbols in .symtab_shndx; a mismatch
+    // from a section whose index is above 65535 is reported with the right names.
+    let case = Case::new("xindex");
+    let mut asm = String::from(
+        ".section .modinfo,\"a\"\n.asciz \"license=GPL\"\n\
+         .section .init.text,\"ax\"\n.globl init_target\ninit_target: ret\n",
+    );
+    for i in 0..66000 {
+        asm.push_str(&format!(
+            ".section .text.f{i},\"ax\"\n.globl f{i}\nf{i}: ret\n"
+        ));
+    }
+    asm.push_str(".section .text.last,\"ax\"\n.globl last_fn\n.type last_fn,@function\nlast_fn: call init_target\nret\n");
+    asm.push_str(".section .export_symbol,\"a\"\n__export_symbol_last_fn:\n.asciz \"GPL\"\n.ascii \"\\0\"\n.balign 8\n.quad last_fn\n");
+    case.file("many.s", asm);
+    compile(&case.path("many.s"), &case.path("many.o"), &[]);
+    let d = std::fs::read(case.path("many.o")).unwrap();
+    assert_eq!(
+        u16::from_le_bytes([d[0x3c], d[0x3d]]),
+        0,
+        "expected e_shnum == 0"
+    );
+    let out = case.run(&["-M", "-o", "Module.symvers", "many.o"]);
+    out.fires("many: section mismatch in reference: last_fn+0x1 (section: .text.last) -> init_target (section: .init.text)\n")
+        .code(0);
+    assert!(out
+        .output("many.mod.c")
+        .contains("KSYMTAB_FUNC(last_fn, \"_gpl\", \"\");"));
+}
+
+#[test]
+fn srcversion_malformed_and_missing_sources() {
+    // Needs the sources module.
+    let case = Case::new("srcbad");
+    case.cc("misc/versioned.c", "malformed.o")
+        .copy("malformed.o", "nosource.o")
+        .copy("malformed.o", "withlib.o")
+        .file("malformed.mod", "malformed.o\n")
+        // A source_ line without a space: warning, and no srcversion for the module.
+        .file(
+            ".malformed.o.cmd",
+            "savedcmd_malformed.o := gcc\n\nsource_malformed.o:=malformed.c\n",
+        )
+        .file("nosource.mod", "nosource.o\n")
+        .file(".nosource.o.cmd", "source_nosource.o := does-not-exist.c\n")
+        // Static libraries in the object list are skipped.
+        .file("withlib.mod", "lib.a\nwithlib.o\n")
+        .file(".withlib.o.cmd", "source_withlib.o := withlib.c\n")
+        .file(
+            "withlib.c",
+            "int withlib_fn(int x) { return x; }  /* comment */\n",
+        );
+    let out = case.run(&["malformed.o", "withlib.o"]);
+    out.fires("WARNING: modpost: malformed line: source_malformed.o:=malformed.c\n")
+        .code(0);
+    assert!(!out.output("malformed.mod.c").contains("srcversion"));
+    assert!(out.output("withlib.mod.c").contains("srcversion"));
+    case.run(&["nosource.o"])
+        .fires("does-not-exist.c: No such file or directory\n")
+        .code(1);
 }
