@@ -471,3 +471,20 @@ fn malformed_cmd_and_mod_files() {
         Expect::SameAsC,
     );
 }
+
+#[test]
+fn extended_section_index_without_table() {
+    // A symbol with st_shndx == SHN_XINDEX in an object that has no .symtab_shndx: C indexes
+    // a NULL table.
+    let b = Bench::new("xindex");
+    let obj = b.object("mismatch/rules.c");
+    let mut d = obj.clone();
+    let e = symbol_entry(&d, "init_fn");
+    put_u16(&mut d, e + 6, 0xffff);
+    b.object_case("xindex.o", d, Expect::CleanError("SHN_XINDEX"));
+    // e_shnum == 0 and e_shstrndx == SHN_XINDEX take the real values from section 0; with a
+    // zero section 0 there are no sections at all: "has no symtab?" in both.
+    let mut d = obj.clone();
+    put_u16(&mut d, 0x3c, 0);
+    b.object_case("shnum0.o", d, Expect::SameAsC);
+}
