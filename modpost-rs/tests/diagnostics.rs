@@ -648,6 +648,62 @@ fn mod_c_path_too_long() {
 }
 
 #[test]
+fn modversions_path_too_long() {
+    // Needs the sources module: with -m, "<name>.mod" must fit in PATH_MAX too.
+    let case = Case::new("longmodpath");
+    case.cc("license/described.c", "described.o");
+    let mut name = String::new();
+    while name.len() < 4092 - 201 {
+        name.push_str(&"d".repeat(200));
+        name.push('/');
+    }
+    let pad = 4092 - name.len();
+    name.push_str(&"m".repeat(pad));
+    let obj = format!("{name}.o");
+    let dir = &name[..name.rfind('/').unwrap()];
+    let st = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "mkdir -p \"$1\" && cp described.o \"$2\"",
+            "sh",
+            dir,
+            &obj,
+        ])
+        .current_dir(&case.src)
+        .status()
+        .unwrap();
+    assert!(st.success(), "could not create the long object path");
+    let c = run(&c_modpost(), &["-m", &obj], &case.src);
+    let rs = run(&modpost_rs(), &["-m", &obj], &case.src);
+    let err = String::from_utf8_lossy(&c.stderr).into_owned();
+    assert!(
+        err.contains(".mo: too long path was truncated\n"),
+        "C stderr: {err}"
+    );
+    if let Some(d) = first_difference(&c.stderr, &rs.stderr) {
+        panic!("stderr differs: {d}");
+    }
+    assert_eq!(c.code, rs.code, "exit codes differ");
+}
+
+#[test]
+fn output_files_that_cannot_be_written() {
+    let case = Case::new("writeerr");
+    case.cc("exports/provider.c", "provider.o");
+    case.run(&["-M", "-o", "nodir/Module.symvers", "provider.o"])
+        .fires("nodir/Module.symvers: No such file or directory\n")
+        .code(1);
+    case.run(&["-M", "-N", "-d", "nodir/deps", "provider.o"])
+        .fires("nodir/deps: No such file or directory\n")
+        .code(1);
+    // The output path is a directory.
+    std::fs::create_dir_all(case.path("adir")).unwrap();
+    case.run(&["-M", "-o", "adir", "provider.o"])
+        .fires("adir: Is a directory\n")
+        .code(1);
+}
+
+#[test]
 fn buf_printf_overflow_is_fatal() {
     let case = Case::new("bufprintf");
     case.cc("misc/longsym.c", "longsym.o")
