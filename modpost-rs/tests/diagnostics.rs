@@ -1381,3 +1381,126 @@ fn srcversion_malformed_and_missing_sources() {
         .fires("does-not-exist.c: No such file or directory\n")
         .code(1);
 }
+
+// ---------------------------------------------------------------------------------------
+// Real kernel objects: an external module built by Kbuild against the fixture tree
+// ---------------------------------------------------------------------------------------
+
+/// Run the C tool and modpost-rs one after the other in the same directory state (outputs
+/// removed before each run) and compare stderr, exit code and `outputs`.
+fn same_dir_differential(args: &[&str], cwd: &Path, outputs: &[PathBuf]) -> String {
+    let clear = || {
+        for o in outputs {
+            let _ = std::fs::remove_file(o);
+        }
+    };
+    clear();
+    let c = run_as_kbuild(&c_modpost(), args, cwd);
+    let c_out: Vec<Option<Vec<u8>>> = outputs.iter().map(|o| std::fs::read(o).ok()).collect();
+    if std::env::var_os("MODPOST_RS_DIAG_ORACLE_ONLY").is_some() {
+        return String::from_utf8_lossy(&c.stderr).into_owned();
+    }
+    clear();
+    let rs = run_as_kbuild(&modpost_rs(), args, cwd);
+    let what = format!("modpost {}", args.join(" "));
+    let rs_err = String::from_utf8_lossy(&rs.stderr);
+    assert!(!rs_err.contains("panicked"), "{what}: panicked:\n{rs_err}");
+    if let Some(d) = first_difference(&c.stderr, &rs.stderr) {
+        panic!(
+            "{what}: stderr differs: {d}\n--- C ---\n{}--- Rust ---\n{rs_err}",
+            String::from_utf8_lossy(&c.stderr)
+        );
+    }
+    assert_eq!(c.code, rs.code, "{what}: exit codes differ");
+    for (o, c_data) in outputs.iter().zip(c_out) {
+        let rs_data = std::fs::read(o).ok();
+        match (c_data, rs_data) {
+            (None, None) => {}
+            (Some(a), Some(b)) => {
+                if let Some(d) = first_difference(&a, &b) {
+                    panic!("{what}: {} differs: {d}", o.display());
+                }
+            }
+            (a, _) => panic!(
+                "{what}: {} written by {} only",
+                o.display(),
+                if a.is_some() { "C" } else { "Rust" }
+            ),
+        }
+    }
+    String::from_utf8_lossy(&c.stderr).into_owned()
+}
+
+#[test]
+fn real_external_module_build() {
+    // Needs the sources module (the fixture kernel has CONFIG_MODVERSIONS and the module has
+    // MODULE_VERSION) and file2alias (PCI device table).
+    let build = build_dir();
+    let case = Case::new("extmod");
+    let mdir = case.path("m");
+    std::fs::create_dir_all(&mdir).unwrap();
+    for f in ["Kbuild", "diagmod.c", "diaguser.c"] {
+        std::fs::copy(testdata().join("extmod").join(f), mdir.join(f)).unwrap();
+    }
+    // Kbuild compiles the module and runs the C modpost; modpost's errors make make fail,
+    // which is expected: only the objects and .cmd/.mod files are needed here.
+    let out = std::process::Command::new("make")
+        .arg("-C")
+        .arg(&build)
+        .arg(format!("M={}", mdir.display()))
+        .args(["KBUILD_MODPOST_WARN=1", "V=1", "modules"])
+        .output()
+        .expect("run make");
+    let log = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        mdir.join("diagmod.o").is_file() && mdir.join("diaguser.o").is_file(),
+        "Kbuild did not build the module objects:\n{log}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cmd = log
+        .lines()
+        .map(str::trim_start)
+        .find(|l| l.starts_with("scripts/mod/modpost "))
+        .unwrap_or_else(|| panic!("no modpost command in the build output:\n{log}"))
+        .to_string();
+    let kbuild_args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+    // The tools run in a directory holding only a copy of the kernel's Module.symvers (the
+    // `-i Module.symvers` of the command), so nothing is written to the fixture tree.
+    let kdir = case.path("kdir");
+    std::fs::create_dir_all(&kdir).unwrap();
+    std::fs::copy(build.join("Module.symvers"), kdir.join("Module.symvers")).unwrap();
+    let outputs = vec![
+        mdir.join("Module.symvers"),
+        mdir.join("diagmod.mod.c"),
+        mdir.join("diaguser.mod.c"),
+    ];
+    let err = same_dir_differential(&kbuild_args, &kdir, &outputs);
+    for msg in [
+        "diagmod: section mismatch in reference: diagmod_late+0x",
+        "diagmod: diagmod_init_export: EXPORT_SYMBOL used for init symbol.",
+        "WARNING: modpost: \"diag_nowhere\" [",
+        "ERROR: modpost: GPL-incompatible module diaguser.ko uses GPL-only symbol 'diagmod_late'",
+        "ERROR: modpost: module diaguser uses symbol diagmod_ns_func from namespace DIAG_NS, but does not import it.",
+        "ERROR: modpost: Section mismatches detected.",
+    ] {
+        assert!(err.contains(msg), "C did not print {msg:?}:\n{err}");
+    }
+    // The same without the errors, so every output is written: -N, no -E, and diaguser
+    // left out (the GPL-only use is an error).
+    let args: Vec<&str> = kbuild_args
+        .iter()
+        .copied()
+        .filter(|a| *a != "-E")
+        .chain(["-N"])
+        .collect();
+    let order = mdir.join("modules.order");
+    std::fs::write(&order, format!("{}\n", mdir.join("diagmod.o").display())).unwrap();
+    same_dir_differential(&args, &kdir, &outputs);
+    let mod_c = std::fs::read_to_string(mdir.join("diagmod.mod.c")).expect("diagmod.mod.c");
+    assert!(
+        mod_c.contains("MODULE_ALIAS(\"pci:v00008086d00001234sv*sd*bc*sc*i*\");"),
+        "{mod_c}"
+    );
+    assert!(mod_c.contains("MODULE_INFO(srcversion, \""), "{mod_c}");
+    assert!(mod_c.contains("SYMBOL_CRC(diagmod_late, 0x"), "{mod_c}");
+}
