@@ -35,6 +35,27 @@ __attribute__((section(".text.unlikely.cold_path"))) __noinline int cold_path_ca
 	return init_fn() + 2;
 }
 
+/* Rule 1 from the other TEXT_SECTIONS patterns; .ref.text and .softirqentry.text
+ * (OTHER_TEXT) are in no "from" set, and .meminit.text (6.1's XXXINIT) is in no set at all. */
+#define FROM_SECTION(sec, fn)                                                   \
+	__attribute__((section(sec))) __noinline int fn(void)                   \
+	{                                                                      \
+		return init_fn() + __LINE__;                                   \
+	}
+FROM_SECTION(".noinstr.text", noinstr_calls_init)
+FROM_SECTION(".sched.text", sched_calls_init)
+FROM_SECTION(".kprobes.text", kprobes_calls_init)
+FROM_SECTION(".cpuidle.text", cpuidle_calls_init)
+FROM_SECTION(".ltext", ltext_calls_init)
+FROM_SECTION(".ltext.hot", ltext_hot_calls_init)
+FROM_SECTION(".ref.text", ref_calls_init)
+FROM_SECTION(".softirqentry.text", softirq_calls_init)
+FROM_SECTION(".meminit.text", meminit_calls_init)
+FROM_SECTION(".textual", textual_calls_init)
+static const int __initconst init_rodata_var = 4;
+__attribute__((section(".data"))) __used const void *data_to_init_rodata = &init_rodata_var;
+__attribute__((section(".data"))) __used void *data_to_exit_data = &exit_data_var;
+
 /* Rule 1 from .data and .data.rel (named objects). */
 __attribute__((section(".data"))) void *data_to_init_data = &init_data_var;
 __attribute__((section(".data.rel"))) void *data_rel_to_exit = (void *)exit_fn;
