@@ -490,3 +490,45 @@ fn extended_section_index_without_table() {
     put_u16(&mut d, 0x3c, 0);
     b.object_case("shnum0.o", d, Expect::SameAsC);
 }
+
+/// `(sh_offset, sh_size, header offset)` of a section of a little-endian ELF32 file.
+fn elf32_section(d: &[u8], name: &str) -> (usize, usize, usize) {
+    let u16_at = |o: usize| u16::from_le_bytes([d[o], d[o + 1]]) as usize;
+    let u32_at = |o: usize| u32::from_le_bytes(d[o..o + 4].try_into().unwrap()) as usize;
+    assert_eq!(d[4], 1, "not ELF32");
+    let shoff = u32_at(0x20);
+    let shnum = u16_at(0x30);
+    let shstrndx = u16_at(0x32);
+    let strtab = u32_at(shoff + shstrndx * 40 + 16);
+    for i in 0..shnum {
+        let h = shoff + i * 40;
+        let n = strtab + u32_at(h);
+        let end = n + d[n..].iter().position(|&b| b == 0).unwrap();
+        if &d[n..end] == name.as_bytes() {
+            return (u32_at(h + 16), u32_at(h + 20), h);
+        }
+    }
+    panic!("no section {name}");
+}
+
+#[test]
+fn rel_addend_word_outside_the_file() {
+    // i386 REL: the addend is read from the relocated word; a relocation whose r_offset
+    // points past the end of the file makes C read outside its mapping.
+    let b = Bench::new("relword");
+    let src = testdata().join("cross/refs.c");
+    let out = b.dir.join("rel32.o");
+    compile(&src, &out, &["-m32"]);
+    let mut d = std::fs::read(&out).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    let (off, size, _) = elf32_section(&d, ".rel.data");
+    assert!(size >= 8, ".rel.data is empty");
+    // Every entry of .rel.data reports a mismatch: move the first one's r_offset.
+    d[off..off + 4].copy_from_slice(&0x7fff_fff0u32.to_le_bytes());
+    b.file("rel32.o", d);
+    b.check(
+        &["-w", "rel32.o", "good.o"],
+        "rel32.o",
+        Expect::CleanError("outside the file"),
+    );
+}
