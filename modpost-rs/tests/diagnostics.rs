@@ -400,6 +400,23 @@ fn exported_twice() {
     case.run(&["-M", "dup_a.o", "sub/dup_b.o"])
         .fires("ERROR: modpost: sub/dup_b: 'dup_sym' exported twice. Previous export was in dup_a.ko\n")
         .code(1);
+    // A user of the twice-exported symbol resolves to the latest export (the hash bucket is
+    // pushed at the front); an undefined ".dup_sym" (PPC64 function descriptors) matches
+    // "dup_sym" with the dot stripped.
+    case.file(
+        "dupuser.c",
+        "#include \"kmod.h\"\n\
+         extern int dup_sym(void);\n\
+         extern int dotted(void) asm(\".dup_sym\");\n\
+         int dupuser(void) { return dup_sym() + dotted(); }\n\
+         MODULE_LICENSE(\"GPL\");\n",
+    );
+    compile(&case.path("dupuser.c"), &case.path("dupuser.o"), &[]);
+    let out = case.run(&["-e", "-M", "dup_a.o", "sub/dup_b.o", "dupuser.o"]);
+    out.lacks("undefined").code(0);
+    assert!(out
+        .output("dupuser.mod.c")
+        .contains("MODULE_INFO(depends, \"dup_b\");"));
     // -e: an earlier export in another module is allowed; one in vmlinux is not.
     case.run(&[
         "-e",
