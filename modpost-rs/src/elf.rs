@@ -266,6 +266,8 @@ fn parse_class<'data, Elf: FileHeader<Endian = Endianness>>(
                 if is_64 { 64 } else { 52 }
             )));
         }
+        // C reads the name straight from its mapping: past the end of the file it faults.
+        obj.check_section_name(i as u32, diags)?;
         let name = obj.section_name(i as u32);
         if name == b".modinfo" {
             if nobits {
@@ -282,6 +284,10 @@ fn parse_class<'data, Elf: FileHeader<Endian = Endianness>>(
         if sec.sh_type == elf::SHT_SYMTAB_SHNDX.0 {
             symtab_shndx_idx = Some(i);
         }
+    }
+    // Section 0's name is read later too (sec_name() of undefined symbols).
+    if !obj.sections.is_empty() {
+        obj.check_section_name(0, diags)?;
     }
     let Some(symtab_idx) = symtab_idx else {
         return Err(diags.fatal(format!("{filename} has no symtab?\n")));
@@ -300,6 +306,10 @@ fn parse_class<'data, Elf: FileHeader<Endian = Endianness>>(
     };
     let symtab_data = obj.section_data(symtab_idx as u32, diags)?;
     let strtab_idx = obj.sections[symtab_idx].sh_link;
+    let strtab_offset = obj
+        .sections
+        .get(strtab_idx as usize)
+        .map_or(0, |s| s.sh_offset);
     obj.strtab = obj.section_data(strtab_idx, diags)?.to_vec();
     let syms: &[Elf::Sym] = object::pod::slice_from_all_bytes(symtab_data)
         .or_else(|_| {
@@ -310,6 +320,18 @@ fn parse_class<'data, Elf: FileHeader<Endian = Endianness>>(
         .map_err(|_| bad(diags, filename, "misaligned .symtab".to_string()))?;
     obj.symbols.reserve_exact(syms.len());
     for (i, s) in syms.iter().enumerate() {
+        // C reads every symbol name from its mapping (remove_dot() even writes to it).
+        if strtab_offset.saturating_add(s.st_name(e) as u64) >= data.len() as u64 {
+            return Err(bad(
+                diags,
+                filename,
+                format!(
+                    "symbol {i} name offset {} (string table at offset {strtab_offset}) is outside the file ({} bytes)",
+                    s.st_name(e),
+                    data.len()
+                ),
+            ));
+        }
         let st_shndx = s.st_shndx(e).0;
         let secindex = if st_shndx == SHN_XINDEX {
             let Some(word) = shndx_table.and_then(|t| t.get(i * 4..i * 4 + 4)) else {
@@ -363,6 +385,30 @@ impl<'data> ElfObject<'data> {
         };
         let start = strsec.sh_offset.saturating_add(sec.sh_name as u64);
         c_str_at(self.data, start)
+    }
+
+    /// Fatal if the name of section `index` starts outside the file (C would read past the end
+    /// of its mapping). Names that start inside the file are read as C reads them.
+    fn check_section_name(&self, index: u32, diags: &mut Diags) -> Result<()> {
+        let (Some(sec), Some(strsec)) = (
+            self.sections.get(index as usize),
+            self.sections.get(self.secindex_strings as usize),
+        ) else {
+            return Ok(());
+        };
+        if strsec.sh_offset.saturating_add(sec.sh_name as u64) >= self.data.len() as u64 {
+            return Err(bad(
+                diags,
+                self.filename,
+                format!(
+                    "section {index} name offset {} (section name table at offset {}) is outside the file ({} bytes)",
+                    sec.sh_name,
+                    strsec.sh_offset,
+                    self.data.len()
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Contents of section `index` (empty for SHT_NOBITS); an error if it lies outside the file.
@@ -449,7 +495,10 @@ impl<'data> ElfObject<'data> {
     pub(crate) fn data_at(&self, secindex: u32, offset: u64) -> Option<&'data [u8]> {
         let sec = self.sections.get(secindex as usize)?;
         let start = sec.sh_offset.checked_add(offset)?;
-        self.data.get(usize::try_from(start).ok()?..)
+        // An empty tail would be C reading past the end of its mapping.
+        self.data
+            .get(usize::try_from(start).ok()?..)
+            .filter(|t| !t.is_empty())
     }
 
     /// The relocations of section `index` (SHT_REL or SHT_RELA), decoded one at a time: a

@@ -146,3 +146,194 @@ pub fn kbuild_modpost_args(log: &Path) -> Vec<String> {
 pub fn modpost_rs() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_modpost-rs"))
 }
+
+/// The project's own C fixtures: `<repo>/testdata/modpost`.
+pub fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/modpost")
+}
+
+/// The C modpost of the fixture build; a missing oracle fails the test with a clear message.
+pub fn c_modpost() -> PathBuf {
+    let p = build_dir().join("scripts/mod/modpost");
+    assert!(
+        p.is_file(),
+        "the C oracle {} is missing: run `bash kbuild/oracle.sh prepare` (or set MODPOST_RS_FIXTURE)",
+        p.display()
+    );
+    p
+}
+
+/// Compile (or assemble) `src` into `out` with `cc -c`, kernel-style flags and the fixtures'
+/// include directory; the test fails with the compiler's message if that does not work.
+pub fn compile_with(cc: &str, src: &Path, out: &Path, extra: &[&str]) {
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).expect("create object directory");
+    }
+    let output = Command::new(cc)
+        .args([
+            "-c",
+            "-O2",
+            "-fno-pic",
+            "-fno-asynchronous-unwind-tables",
+            "-fno-stack-protector",
+            "-fno-common",
+        ])
+        .arg("-I")
+        .arg(testdata().join("include"))
+        .args(extra)
+        .arg(src)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap_or_else(|e| panic!("run {cc}: {e}"));
+    assert!(
+        output.status.success(),
+        "{cc} -c {} failed:\n{}",
+        src.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// `compile_with("gcc", ...)`.
+pub fn compile(src: &Path, out: &Path, extra: &[&str]) {
+    compile_with("gcc", src, out, extra)
+}
+
+/// Every regular file under `root`, by relative path (symlinks are not followed).
+pub fn tree_files(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                walk(root, &p, out);
+            } else if ft.is_file() {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap_or(&p)
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap_or_default());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+/// Differences between two directory trees (files present in one only, or with other bytes).
+pub fn compare_trees(c_root: &Path, rs_root: &Path) -> Vec<String> {
+    let a = tree_files(c_root);
+    let b = tree_files(rs_root);
+    let mut diffs = Vec::new();
+    for (rel, data) in &a {
+        match b.get(rel) {
+            None => diffs.push(format!("{rel}: C wrote it, Rust did not")),
+            Some(other) => {
+                if let Some(d) = first_difference(data, other) {
+                    diffs.push(format!("{rel}: {d}"));
+                }
+            }
+        }
+    }
+    for rel in b.keys() {
+        if !a.contains_key(rel) {
+            diffs.push(format!("{rel}: Rust wrote it, C did not"));
+        }
+    }
+    diffs
+}
+
+/// Temporary files an atomic writer may leave behind (`.<name>.tmp.<pid>` and friends).
+pub fn leftover_temp_files(root: &Path) -> Vec<String> {
+    tree_files(root)
+        .into_keys()
+        .filter(|rel| rel.contains(".tmp"))
+        .collect()
+}
+
+/// One section header of a little-endian ELF64 file, for byte-patching test inputs.
+#[derive(Debug, Clone)]
+pub struct Elf64Section {
+    /// Section index.
+    pub index: usize,
+    /// File offset of this section header.
+    pub header_offset: usize,
+    /// Name from the section-name string table.
+    pub name: String,
+    /// `sh_type`.
+    pub sh_type: u32,
+    /// `sh_offset`.
+    pub sh_offset: u64,
+    /// `sh_size`.
+    pub sh_size: u64,
+    /// `sh_link`.
+    pub sh_link: u32,
+    /// `sh_info`.
+    pub sh_info: u32,
+}
+
+fn le_u16(d: &[u8], off: usize) -> u16 {
+    u16::from_le_bytes([d[off], d[off + 1]])
+}
+
+fn le_u32(d: &[u8], off: usize) -> u32 {
+    u32::from_le_bytes(d[off..off + 4].try_into().unwrap())
+}
+
+fn le_u64(d: &[u8], off: usize) -> u64 {
+    u64::from_le_bytes(d[off..off + 8].try_into().unwrap())
+}
+
+/// The section headers of a well-formed little-endian ELF64 object (test inputs only).
+pub fn elf64_sections(d: &[u8]) -> Vec<Elf64Section> {
+    assert_eq!(&d[..4], b"\x7fELF", "not an ELF file");
+    assert_eq!(d[4], 2, "not ELF64");
+    let shoff = le_u64(d, 0x28) as usize;
+    let shnum = le_u16(d, 0x3c) as usize;
+    let shstrndx = le_u16(d, 0x3e) as usize;
+    let hdr = |i: usize| shoff + i * 64;
+    let strtab_off = le_u64(d, hdr(shstrndx) + 24) as usize;
+    (0..shnum)
+        .map(|i| {
+            let h = hdr(i);
+            let name_off = strtab_off + le_u32(d, h) as usize;
+            let end = d[name_off..].iter().position(|&b| b == 0).unwrap() + name_off;
+            Elf64Section {
+                index: i,
+                header_offset: h,
+                name: String::from_utf8_lossy(&d[name_off..end]).into_owned(),
+                sh_type: le_u32(d, h + 4),
+                sh_offset: le_u64(d, h + 24),
+                sh_size: le_u64(d, h + 32),
+                sh_link: le_u32(d, h + 40),
+                sh_info: le_u32(d, h + 44),
+            }
+        })
+        .collect()
+}
+
+/// The section called `name` (panics if there is none: the fixture is wrong).
+pub fn elf64_section(d: &[u8], name: &str) -> Elf64Section {
+    elf64_sections(d)
+        .into_iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no section {name} in the test object"))
+}
+
+/// Little-endian stores for byte patches.
+pub fn put_u16(d: &mut [u8], off: usize, v: u16) {
+    d[off..off + 2].copy_from_slice(&v.to_le_bytes());
+}
+
+pub fn put_u32(d: &mut [u8], off: usize, v: u32) {
+    d[off..off + 4].copy_from_slice(&v.to_le_bytes());
+}
+
+pub fn put_u64(d: &mut [u8], off: usize, v: u64) {
+    d[off..off + 8].copy_from_slice(&v.to_le_bytes());
+}
