@@ -116,7 +116,8 @@ fn run(opts: &Options) -> Result<Vec<String>, String> {
         return module::run(&data, opts.check);
     };
     let parsed = tables::parse(&raw).map_err(|e| e.to_string())?;
-    let (mode, source) = choose_mode(opts, &parsed.offsets)?;
+    let kinds: Vec<u8> = parsed.entries.iter().map(|e| e.kind).collect();
+    let (mode, source) = choose_mode(opts, &parsed.offsets, &kinds)?;
     let decoded = tables::finish(&raw, parsed, mode);
     let out = io::stdout().lock();
     let res = if opts.check {
@@ -136,11 +137,15 @@ fn run(opts: &Options) -> Result<Vec<String>, String> {
 }
 
 /// Picks the offset encoding: forced, else read from the data, else from a kernel config.
-fn choose_mode(opts: &Options, offsets: &[i32]) -> Result<(OffsetMode, String), String> {
+fn choose_mode(
+    opts: &Options,
+    offsets: &[i32],
+    kinds: &[u8],
+) -> Result<(OffsetMode, String), String> {
     if let Some(m) = opts.forced_mode {
         return Ok((m, "forced".into()));
     }
-    if let Some(m) = tables::detect_mode(offsets) {
+    if let Some(m) = tables::detect_mode(offsets, kinds) {
         return Ok((m, "from the data".into()));
     }
     let candidates = match &opts.config {

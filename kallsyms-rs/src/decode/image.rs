@@ -94,7 +94,7 @@ fn find_tables_in<Elf: FileHeader<Endian = Endianness>>(
     let mut loaded = Vec::new();
     for sh in sections.iter() {
         let flags = sh.sh_flags(endian).0;
-        if flags & u64::from(elf::SHF_ALLOC.0) == 0 || sh.sh_type(endian) == elf::SHT_NOBITS {
+        if flags & elf::SHF_ALLOC.0 == 0 || sh.sh_type(endian) == elf::SHT_NOBITS {
             continue;
         }
         let name = sections

@@ -334,14 +334,16 @@ pub(crate) fn decode_offsets(
         .collect()
 }
 
-/// Guesses the offset encoding from the offsets alone; `None` if both or neither fit.
+/// Guesses the offset encoding from the offsets and type characters; `None` if both or neither
+/// fit.
 ///
 /// scripts/kallsyms sorts symbols by address and takes relative_base from the first one that is
 /// not an absolute per-CPU symbol. So without --absolute-percpu the first offset is 0 and the
-/// offsets never decrease; with it, the first negative offset is -1 (relative_base itself) and
-/// the decoded addresses never decrease. Two relative symbols at different addresses already
+/// offsets never decrease; with it, the first negative offset is -1 (relative_base itself), the
+/// decoded addresses never decrease, and every non-negative (absolute) entry has type 'A'.
+/// Two relative symbols at different addresses, or one relative symbol that is not 'A', already
 /// rule one of the readings out.
-pub(crate) fn detect_mode(offsets: &[i32]) -> Option<OffsetMode> {
+pub(crate) fn detect_mode(offsets: &[i32], kinds: &[u8]) -> Option<OffsetMode> {
     let relative_fits = offsets.first().is_none_or(|&o| o == 0)
         && offsets.windows(2).all(|w| (w[0] as u32) <= (w[1] as u32));
     // Order of absolute-percpu addresses without a base: absolute values first (they are small,
@@ -354,7 +356,8 @@ pub(crate) fn detect_mode(offsets: &[i32]) -> Option<OffsetMode> {
         }
     };
     let absolute_fits = offsets.iter().find(|&&o| o < 0).is_none_or(|&o| o == -1)
-        && offsets.windows(2).all(|w| key(w[0]) <= key(w[1]));
+        && offsets.windows(2).all(|w| key(w[0]) <= key(w[1]))
+        && offsets.iter().zip(kinds).all(|(&o, &k)| o < 0 || k == b'A');
     match (relative_fits, absolute_fits) {
         (true, false) => Some(OffsetMode::Relative),
         (false, true) => Some(OffsetMode::AbsolutePercpu),
