@@ -114,9 +114,15 @@ fn find_tables_in<Elf: FileHeader<Endian = Endianness>>(
     let mut tables = Vec::with_capacity(8);
     for (i, &label) in TABLE_LABELS.iter().enumerate() {
         let addr = addrs[i];
+        // An empty table (pass 0 of link-vmlinux.sh) may sit right at the end of its section.
         let sec = loaded
             .iter()
             .find(|s| addr >= s.addr && addr - s.addr < s.bytes.len() as u64)
+            .or_else(|| {
+                loaded
+                    .iter()
+                    .find(|s| addr == s.addr + s.bytes.len() as u64)
+            })
             .ok_or_else(|| {
                 format!("{label} at {addr:#x} is not inside any allocated section with contents")
             })?;
