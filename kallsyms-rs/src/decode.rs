@@ -111,8 +111,11 @@ pub(crate) fn main(args: &[OsString]) -> i32 {
 
 /// Decodes the input and prints it; returns the problems found.
 fn run(opts: &Options) -> Result<Vec<String>, String> {
-    let data = std::fs::read(&opts.input).map_err(|e| e.to_string())?;
-    let Some(raw) = image::find_tables(&data)? else {
+    let file = std::fs::File::open(&opts.input).map_err(|e| e.to_string())?;
+    let cache = object::ReadCache::new(file);
+    let Some(raw) = image::find_tables(&cache)? else {
+        drop(cache);
+        let data = std::fs::read(&opts.input).map_err(|e| e.to_string())?;
         return module::run(&data, opts.check);
     };
     let parsed = tables::parse(&raw).map_err(|e| e.to_string())?;

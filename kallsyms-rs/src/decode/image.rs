@@ -7,7 +7,7 @@
 
 use object::elf;
 use object::read::elf::{ElfFile, FileHeader, SectionHeader, Sym};
-use object::{Endianness, FileKind};
+use object::{Endianness, FileKind, ReadRef};
 
 use super::tables::{RawTables, Table, Target, TABLE_LABELS};
 
@@ -22,7 +22,7 @@ struct Loaded<'a> {
 }
 
 /// Word size of an ELF file, or an error if it is not ELF.
-pub(crate) fn elf_class(data: &[u8]) -> Result<bool, String> {
+pub(crate) fn elf_class<'a, R: ReadRef<'a>>(data: R) -> Result<bool, String> {
     match FileKind::parse(data) {
         Ok(FileKind::Elf64) => Ok(true),
         Ok(FileKind::Elf32) => Ok(false),
@@ -31,19 +31,21 @@ pub(crate) fn elf_class(data: &[u8]) -> Result<bool, String> {
     }
 }
 
-/// The tables of a vmlinux, or `None` if its symtab has no `kallsyms_num_syms`.
-pub(crate) fn find_tables(data: &[u8]) -> Result<Option<RawTables<'_>>, String> {
+/// The tables of a vmlinux, or `None` if its symtab has no `kallsyms_num_syms`. `data` may be
+/// a `ReadCache` over the file: only the headers, the symbol table and the sections holding the
+/// tables are read (a distro vmlinux with DWARF is 350 MB, its tables a few).
+pub(crate) fn find_tables<'a, R: ReadRef<'a>>(data: R) -> Result<Option<RawTables<'a>>, String> {
     if elf_class(data)? {
-        find_tables_in::<elf::FileHeader64<Endianness>>(data)
+        find_tables_in::<elf::FileHeader64<Endianness>, R>(data)
     } else {
-        find_tables_in::<elf::FileHeader32<Endianness>>(data)
+        find_tables_in::<elf::FileHeader32<Endianness>, R>(data)
     }
 }
 
-fn find_tables_in<Elf: FileHeader<Endian = Endianness>>(
-    data: &[u8],
-) -> Result<Option<RawTables<'_>>, String> {
-    let file = ElfFile::<Elf>::parse(data).map_err(|e| format!("cannot parse ELF: {e}"))?;
+fn find_tables_in<'a, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'a>>(
+    data: R,
+) -> Result<Option<RawTables<'a>>, String> {
+    let file = ElfFile::<Elf, R>::parse(data).map_err(|e| format!("cannot parse ELF: {e}"))?;
     let endian = file.endian();
     let target = Target {
         big_endian: endian == Endianness::Big,
@@ -54,12 +56,24 @@ fn find_tables_in<Elf: FileHeader<Endian = Endianness>>(
     // has static functions called kallsyms_*, but none collides with a table label; this keeps
     // a future one from being picked).
     let symtab = file.elf_symbol_table();
+    let sections = file.elf_section_table();
+    // One read of the whole string table: names looked up one by one through a ReadCache cost
+    // a cache entry each (200k symbols in a distro vmlinux).
+    let strtab: &[u8] = sections
+        .section(symtab.string_section())
+        .ok()
+        .and_then(|sh| sh.data(endian, data).ok())
+        .unwrap_or(&[]);
     let mut found: [Option<(u64, bool)>; 8] = [None; 8];
     for sym in symtab.iter() {
         if sym.is_undefined(endian) {
             continue;
         }
-        let Ok(name) = symtab.symbol_name(endian, sym) else {
+        let start = sym.st_name(endian) as usize;
+        let Some(name) = strtab
+            .get(start..)
+            .and_then(|t| t.split(|&b| b == 0).next())
+        else {
             continue;
         };
         let Some(i) = TABLE_LABELS.iter().position(|l| l.as_bytes() == name) else {
@@ -90,7 +104,6 @@ fn find_tables_in<Elf: FileHeader<Endian = Endianness>>(
         }
     }
 
-    let sections = file.elf_section_table();
     let mut loaded = Vec::new();
     for sh in sections.iter() {
         let flags = sh.sh_flags(endian).0;

@@ -61,7 +61,12 @@ fn error(what: String) -> DecodeError {
 
 impl<'a> Table<'a> {
     /// `len` bytes at `off`, or an error saying which entry did not fit.
-    fn get(&self, off: usize, len: usize, entry: &str) -> Result<&'a [u8], DecodeError> {
+    fn get(
+        &self,
+        off: usize,
+        len: usize,
+        entry: impl FnOnce() -> String,
+    ) -> Result<&'a [u8], DecodeError> {
         off.checked_add(len)
             .and_then(|end| self.bytes.get(off..end))
             .ok_or_else(|| {
@@ -69,7 +74,7 @@ impl<'a> Table<'a> {
                     "{}: {} at offset {:#x} (address {:#x}) needs {} byte(s), but the table ends \
                      after {:#x} bytes ({})",
                     self.label,
-                    entry,
+                    entry(),
                     off,
                     self.addr.wrapping_add(off as u64),
                     len,
@@ -142,12 +147,22 @@ impl Target {
     }
 }
 
-fn read_u16(t: Target, table: &Table<'_>, off: usize, entry: &str) -> Result<u16, DecodeError> {
+fn read_u16(
+    t: Target,
+    table: &Table<'_>,
+    off: usize,
+    entry: impl FnOnce() -> String,
+) -> Result<u16, DecodeError> {
     let b = table.get(off, 2, entry)?;
     Ok(t.u16([b[0], b[1]]))
 }
 
-fn read_u32(t: Target, table: &Table<'_>, off: usize, entry: &str) -> Result<u32, DecodeError> {
+fn read_u32(
+    t: Target,
+    table: &Table<'_>,
+    off: usize,
+    entry: impl FnOnce() -> String,
+) -> Result<u32, DecodeError> {
     let b = table.get(off, 4, entry)?;
     Ok(t.u32([b[0], b[1], b[2], b[3]]))
 }
@@ -155,10 +170,10 @@ fn read_u32(t: Target, table: &Table<'_>, off: usize, entry: &str) -> Result<u32
 /// Reads an `unsigned long` (4 or 8 bytes by target).
 pub(crate) fn read_ulong(t: Target, table: &Table<'_>) -> Result<u64, DecodeError> {
     if t.is_64 {
-        let b = table.get(0, 8, "the value")?;
+        let b = table.get(0, 8, || "the value".into())?;
         Ok(t.u64([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
     } else {
-        read_u32(t, table, 0, "the value").map(u64::from)
+        read_u32(t, table, 0, || "the value".into()).map(u64::from)
     }
 }
 
@@ -246,7 +261,7 @@ pub(crate) fn decode_tokens(t: Target, raw: &RawTables<'_>) -> Result<Tokens, De
     let mut index = Vec::with_capacity(256);
     let mut strings = Vec::with_capacity(256);
     for i in 0..256 {
-        let idx = read_u16(t, &raw.token_index, 2 * i, &format!("entry {i}"))?;
+        let idx = read_u16(t, &raw.token_index, 2 * i, || format!("entry {i}"))?;
         let tail = raw.token_table.bytes.get(usize::from(idx)..).unwrap_or(&[]);
         let Some(nul) = tail.iter().position(|&b| b == 0) else {
             return Err(error(format!(
@@ -270,28 +285,27 @@ pub(crate) fn decode_names(
     count: u32,
     tokens: &Tokens,
 ) -> Result<(Vec<Entry>, usize), DecodeError> {
-    let mut entries = Vec::with_capacity(count as usize);
+    // Every entry takes at least one byte: a corrupt count must not size the allocation.
+    let mut entries = Vec::with_capacity((count as usize).min(names.bytes.len()));
     let mut off = 0usize;
     for i in 0..count {
         let start = off;
         let what = || format!("the length of symbol #{i}");
-        let b0 = names.get(off, 1, &what())?[0];
+        let b0 = names.get(off, 1, what)?[0];
         off += 1;
         let mut len = usize::from(b0);
         let mut long_uleb = false;
         if b0 & 0x80 != 0 {
-            let b1 = names.get(off, 1, &what())?[0];
+            let b1 = names.get(off, 1, what)?[0];
             off += 1;
             // Quirk (kernel/kallsyms.c): the second byte is used whole, its own high bit is not
             // treated as a continuation, so lengths stop at two bytes.
             len = (len & 0x7f) | (usize::from(b1) << 7);
             long_uleb = b1 & 0x80 != 0;
         }
-        let data = names.get(
-            off,
-            len,
-            &format!("the {len} compressed byte(s) of symbol #{i}"),
-        )?;
+        let data = names.get(off, len, || {
+            format!("the {len} compressed byte(s) of symbol #{i}")
+        })?;
         off += len;
 
         let mut expanded = Vec::with_capacity(len * 3);
@@ -330,7 +344,7 @@ pub(crate) fn decode_offsets(
     count: u32,
 ) -> Result<Vec<i32>, DecodeError> {
     (0..count as usize)
-        .map(|i| read_u32(t, &raw.offsets, 4 * i, &format!("entry {i}")).map(|v| v as i32))
+        .map(|i| read_u32(t, &raw.offsets, 4 * i, || format!("entry {i}")).map(|v| v as i32))
         .collect()
 }
 
@@ -368,7 +382,7 @@ pub(crate) fn detect_mode(offsets: &[i32], kinds: &[u8]) -> Option<OffsetMode> {
 /// Reads `count` entries of `kallsyms_seqs_of_names` (24-bit big-endian symbol indexes,
 /// kernel/kallsyms.c get_symbol_seq). Returns as many as fit and whether the table was short.
 pub(crate) fn decode_seqs(raw: &RawTables<'_>, count: u32) -> (Vec<u32>, bool) {
-    let mut seqs = Vec::with_capacity(count as usize);
+    let mut seqs = Vec::with_capacity((count as usize).min(raw.seqs_of_names.bytes.len() / 3));
     for i in 0..count as usize {
         match raw.seqs_of_names.bytes.get(3 * i..3 * i + 3) {
             Some(b) => seqs.push(u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2])),
@@ -426,7 +440,7 @@ pub(crate) struct Parsed {
 /// Reads every table the listing needs; fails only if one cannot be read at all.
 pub(crate) fn parse(raw: &RawTables<'_>) -> Result<Parsed, DecodeError> {
     let t = raw.target;
-    let num_syms = read_u32(t, &raw.num_syms, 0, "the value")?;
+    let num_syms = read_u32(t, &raw.num_syms, 0, || "the value".into())?;
     let tokens = decode_tokens(t, raw)?;
     let (entries, names_end) = decode_names(&raw.names, num_syms, &tokens)?;
     let offsets = decode_offsets(t, raw, num_syms)?;
@@ -585,7 +599,7 @@ pub(crate) fn finish(raw: &RawTables<'_>, parsed: Parsed, mode: OffsetMode) -> D
     let markers_cnt = n.div_ceil(256);
     for k in 0..markers_cnt {
         let want = parsed.entries.get(k * 256).map_or(0, |e| e.offset);
-        match read_u32(t, &raw.markers, 4 * k, &format!("marker {k}")) {
+        match read_u32(t, &raw.markers, 4 * k, || format!("marker {k}")) {
             Ok(got) if got == want => {}
             Ok(got) => p.add("markers", || {
                 format!(

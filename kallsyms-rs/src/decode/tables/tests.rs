@@ -452,3 +452,66 @@ fn empty_tables() {
     assert!(d.symbols.is_empty());
     assert!(d.problems.is_empty(), "{:?}", d.problems);
 }
+
+/// Deterministic xorshift, so the corruption test needs no crate and always runs the same.
+fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+#[test]
+fn random_corruption_never_panics() {
+    let names: Vec<String> = (0..300)
+        .map(|i| format!("sym_x_{}_{}", i % 13, i))
+        .collect();
+    let syms: Vec<_> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (b't', n.as_str(), BASE + 4 * i as u64))
+        .collect();
+    let good = build(&syms, OffsetMode::AbsolutePercpu, BASE);
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..1000 {
+        let mut b = Built {
+            num: good.num.clone(),
+            names: good.names.clone(),
+            markers: good.markers.clone(),
+            token_table: good.token_table.clone(),
+            token_index: good.token_index.clone(),
+            offsets: good.offsets.clone(),
+            base: good.base.clone(),
+            seqs: good.seqs.clone(),
+        };
+        let field = match round % 8 {
+            0 => &mut b.num,
+            1 => &mut b.names,
+            2 => &mut b.markers,
+            3 => &mut b.token_table,
+            4 => &mut b.token_index,
+            5 => &mut b.offsets,
+            6 => &mut b.base,
+            _ => &mut b.seqs,
+        };
+        let r = xorshift(&mut rng);
+        if r % 3 == 0 && !field.is_empty() {
+            let len = (xorshift(&mut rng) as usize) % field.len();
+            field.truncate(len);
+        } else {
+            for _ in 0..1 + r % 4 {
+                if field.is_empty() {
+                    break;
+                }
+                let at = (xorshift(&mut rng) as usize) % field.len();
+                field[at] = xorshift(&mut rng) as u8;
+            }
+        }
+        let r = raw(&b);
+        if let Ok(parsed) = parse(&r) {
+            for mode in [OffsetMode::Relative, OffsetMode::AbsolutePercpu] {
+                let _ = finish(&r, parsed.clone(), mode);
+            }
+        }
+    }
+}
