@@ -2,7 +2,7 @@
 //! `.kallsyms_paths` section out of a module) and print them the way the kernel would.
 //!
 //! ```text
-//! kallsyms-rs decode [--map] [--check] [--absolute-percpu | --no-absolute-percpu]
+//! kallsyms-rs decode [--map] [--bare] [--check] [--absolute-percpu | --no-absolute-percpu]
 //!                    [--config FILE] <vmlinux | module.ko>
 //! ```
 //!
@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use tables::{Decoded, OffsetMode, KSYM_NAME_LEN};
 
-const USAGE: &str = "Usage: kallsyms-rs decode [--map] [--check] \
+const USAGE: &str = "Usage: kallsyms-rs decode [--map] [--bare] [--check] \
 [--absolute-percpu | --no-absolute-percpu] [--config FILE] <vmlinux | module.ko>";
 
 /// Parsed command line of `decode`.
@@ -33,6 +33,8 @@ struct Options {
     map: bool,
     /// Only check the tables and print a summary line.
     check: bool,
+    /// Print names without their `path:` prefix (CONFIG_KALLSYMS_PATHS), as System.map has them.
+    bare: bool,
     /// Offset encoding forced on the command line.
     forced_mode: Option<OffsetMode>,
     /// Kernel config to consult when the data cannot tell the offset encoding.
@@ -58,6 +60,7 @@ fn parse_args(args: &[OsString]) -> Result<Options, String> {
             "--" => only_files = true,
             "--map" => o.map = true,
             "--check" => o.check = true,
+            "--bare" => o.bare = true,
             "--absolute-percpu" => o.forced_mode = Some(OffsetMode::AbsolutePercpu),
             "--no-absolute-percpu" => o.forced_mode = Some(OffsetMode::Relative),
             "--config" => {
@@ -126,9 +129,9 @@ fn run(opts: &Options) -> Result<Vec<String>, String> {
     let res = if opts.check {
         write_summary(out, &opts.input, &decoded, &source)
     } else if opts.map {
-        write_map(out, &decoded)
+        write_map(out, &decoded, opts.bare)
     } else {
-        write_proc(out, &decoded)
+        write_proc(out, &decoded, opts.bare)
     };
     match res {
         Ok(()) => {}
@@ -223,7 +226,7 @@ fn write_line(
 }
 
 /// /proc/kallsyms for the vmlinux symbols (kernel/kallsyms.c s_show).
-fn write_proc(out: impl Write, d: &Decoded) -> io::Result<()> {
+fn write_proc(out: impl Write, d: &Decoded, bare: bool) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
     let digits = d.target.pointer_digits();
     for s in &d.symbols {
@@ -233,6 +236,7 @@ fn write_proc(out: impl Write, d: &Decoded) -> io::Result<()> {
         }
         // kallsyms_expand_symbol stops at KSYM_NAME_LEN - 1 characters.
         let name = s.name.get(..KSYM_NAME_LEN - 1).unwrap_or(&s.name);
+        let name = if bare { tables::bare_name(name) } else { name };
         write_line(&mut out, digits, s.addr, s.kind, name)?;
     }
     out.flush()
@@ -240,17 +244,25 @@ fn write_proc(out: impl Write, d: &Decoded) -> io::Result<()> {
 
 /// System.map order: `nm -n` sorts by address, then by name (strcoll, and Kbuild runs it with
 /// LC_COLLATE=C, so byte order). Entries equal in both stay in table order.
-fn write_map(out: impl Write, d: &Decoded) -> io::Result<()> {
+fn write_map(out: impl Write, d: &Decoded, bare: bool) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
     let digits = d.target.pointer_digits();
-    let mut order: Vec<usize> = (0..d.symbols.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&d.symbols[a], &d.symbols[b]);
-        (x.addr, &x.name).cmp(&(y.addr, &y.name))
-    });
-    for i in order {
-        let s = &d.symbols[i];
-        write_line(&mut out, digits, s.addr, s.kind, &s.name)?;
+    let name = |s: &'_ tables::Symbol| -> Vec<u8> {
+        if bare {
+            tables::bare_name(&s.name).to_vec()
+        } else {
+            s.name.clone()
+        }
+    };
+    let mut lines: Vec<(u64, Vec<u8>, u8)> = d
+        .symbols
+        .iter()
+        .map(|s| (s.addr, name(s), s.kind))
+        .collect();
+    // Stable: entries equal in address and name keep their table order.
+    lines.sort_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));
+    for (addr, name, kind) in lines {
+        write_line(&mut out, digits, addr, kind, &name)?;
     }
     out.flush()
 }
@@ -260,6 +272,11 @@ fn write_summary(mut out: impl Write, input: &Path, d: &Decoded, source: &str) -
         OffsetMode::Relative => "relative",
         OffsetMode::AbsolutePercpu => "absolute-percpu",
     };
+    let names = if d.qualified {
+        ", names with source paths"
+    } else {
+        ""
+    };
     let verdict = if d.problems.is_empty() {
         "tables consistent".to_string()
     } else {
@@ -267,7 +284,7 @@ fn write_summary(mut out: impl Write, input: &Path, d: &Decoded, source: &str) -
     };
     writeln!(
         out,
-        "{}: {} symbols, offsets {mode} ({source}), relative_base {:#x}: {verdict}",
+        "{}: {} symbols{names}, offsets {mode} ({source}), relative_base {:#x}: {verdict}",
         input.display(),
         d.symbols.len(),
         d.relative_base

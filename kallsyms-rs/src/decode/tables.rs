@@ -414,8 +414,28 @@ pub(crate) struct Decoded {
     pub(crate) mode: OffsetMode,
     /// `kallsyms_relative_base`.
     pub(crate) relative_base: u64,
+    /// Names are `path:name` (CONFIG_KALLSYMS_PATHS): some name contains a ':'.
+    pub(crate) qualified: bool,
     /// One line per inconsistency found (empty if the tables are consistent).
     pub(crate) problems: Vec<String>,
+}
+
+/// The part of a `path:name` after the first ':' (C symbol names have no ':'; paths never do
+/// either, so the first one is the separator). The whole name if there is none.
+pub(crate) fn bare_name(name: &[u8]) -> &[u8] {
+    match name.iter().position(|&b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// Sort key of `kallsyms_seqs_of_names`: (bare name, full name) with paths, else the name.
+fn order_key(s: &Symbol, qualified: bool) -> [&[u8]; 2] {
+    if qualified {
+        [bare_name(&s.name), &s.name]
+    } else {
+        [&s.name, &[]]
+    }
 }
 
 /// Everything read from the tables before the offset mode is known.
@@ -729,17 +749,25 @@ pub(crate) fn finish(raw: &RawTables<'_>, parsed: Parsed, mode: OffsetMode) -> D
             Some(slot) => *slot = true,
         }
     }
+    // With source paths (kbuild patch 0004) the kernel searches by the bare name and the table
+    // is sorted by (bare name, full name); without them by the full name alone.
+    let qualified = symbols.iter().any(|s| s.name.contains(&b':'));
+    let order = if qualified {
+        "(bare name, full name)"
+    } else {
+        "strcmp"
+    };
     for (k, w) in seqs.windows(2).enumerate() {
         let (Some(a), Some(b)) = (symbols.get(w[0] as usize), symbols.get(w[1] as usize)) else {
             continue;
         };
         // strcmp compares unsigned bytes up to the NUL: the same as comparing the byte slices.
-        match a.name.cmp(&b.name) {
+        match order_key(a, qualified).cmp(&order_key(b, qualified)) {
             std::cmp::Ordering::Less => {}
             std::cmp::Ordering::Greater => p.add("name order", || {
                 format!(
                     "kallsyms_seqs_of_names[{}] {} sorts before [{k}] {}: the kernel's name \
-                     lookup needs strcmp order",
+                     lookup needs {order} order",
                     k + 1,
                     show(&b.name),
                     show(&a.name)
@@ -766,6 +794,7 @@ pub(crate) fn finish(raw: &RawTables<'_>, parsed: Parsed, mode: OffsetMode) -> D
         symbols,
         mode,
         relative_base: parsed.relative_base,
+        qualified,
         problems: p.finish(),
     }
 }

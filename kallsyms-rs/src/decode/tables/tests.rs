@@ -515,3 +515,30 @@ fn random_corruption_never_panics() {
         }
     }
 }
+
+#[test]
+fn source_path_names_sort_by_bare_name() {
+    // Full-name order puts a.c:zeta first; the patched kernel searches by bare name, so
+    // b.c:alpha must come first.
+    let syms = [
+        (b'T', "_text", BASE),
+        (b'T', "a.c:zeta", BASE + 0x10),
+        (b't', "b.c:alpha", BASE + 0x20),
+    ];
+    let mut b = build(&syms, OffsetMode::Relative, BASE);
+    let d = decode(&b, None);
+    assert!(d.qualified);
+    assert!(
+        d.problems
+            .iter()
+            .any(|p| p.contains("needs (bare name, full name) order")),
+        "{:?}",
+        d.problems
+    );
+    // Bare order: _text, alpha (#2), zeta (#1).
+    b.seqs = vec![0, 0, 0, 0, 0, 2, 0, 0, 1];
+    let d = decode(&b, None);
+    assert!(d.problems.is_empty(), "{:?}", d.problems);
+    assert_eq!(bare_name(b"kernel/fork.c:copy_process"), b"copy_process");
+    assert_eq!(bare_name(b"copy_process"), b"copy_process");
+}
