@@ -134,12 +134,12 @@ fn find_tables_in<'a, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'a>>(
             .or_else(|| {
                 loaded
                     .iter()
-                    .find(|s| addr == s.addr + s.bytes.len() as u64)
+                    .find(|s| addr == s.addr.saturating_add(s.bytes.len() as u64))
             })
             .ok_or_else(|| {
                 format!("{label} at {addr:#x} is not inside any allocated section with contents")
             })?;
-        let sec_end = sec.addr + sec.bytes.len() as u64;
+        let sec_end = sec.addr.saturating_add(sec.bytes.len() as u64);
         // The nearest other label at or after this one, within the same section.
         let next = TABLE_LABELS
             .iter()

@@ -39,11 +39,11 @@ pub(crate) fn run(data: &[u8], check: bool) -> Result<Vec<String>, String> {
         read::<elf::FileHeader32<Endianness>>(data)?
     };
     let digits = if is_64 { 16 } else { 8 };
-    let out = io::stdout().lock();
+    let mut out = io::stdout().lock();
     let res = if check {
-        writeln!(&mut { out }, "{summary}")
+        writeln!(out, "{summary}")
     } else {
-        write_lines(out, &lines, digits)
+        write_lines(&mut out, &lines, digits)
     };
     match res {
         Ok(()) => {}
