@@ -694,3 +694,52 @@ fn random_file_corruption_never_panics() {
         }
     }
 }
+
+/// Only per-CPU symbols: both offset readings fit, so the mode comes from a kernel config.
+#[test]
+fn ambiguous_mode_asks_the_config() {
+    let map = "0000000000000000 D __per_cpu_start\n0000000000000100 D pcpu_var\n\
+               0000000000000200 D __per_cpu_end\n";
+    let (elf, _) = build_tables(
+        "ambiguous",
+        map,
+        &["--all-symbols", "--absolute-percpu"],
+        64,
+    );
+    let out = decode(&["--check"], &elf);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("pass --absolute-percpu, --no-absolute-percpu or --config FILE"));
+
+    let dir = elf.parent().unwrap();
+    std::fs::write(
+        dir.join(".config"),
+        "CONFIG_KALLSYMS=y\nCONFIG_KALLSYMS_ABSOLUTE_PERCPU=y\n",
+    )
+    .unwrap();
+    let out = decode(&["--check"], &elf);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let want = format!("offsets absolute-percpu (from {}/.config)", dir.display());
+    assert!(stdout(&out).contains(&want), "{}", stdout(&out));
+
+    let other = dir.join("other.config");
+    std::fs::write(
+        &other,
+        "CONFIG_KALLSYMS=y\n# CONFIG_KALLSYMS_ABSOLUTE_PERCPU is not set\n",
+    )
+    .unwrap();
+    let out = decode(&["--check", "--config", other.to_str().unwrap()], &elf);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("offsets relative (from "),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = decode(&["--absolute-percpu"], &elf);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "0000000000000000 A __per_cpu_start\n0000000000000100 A pcpu_var\n\
+         0000000000000200 A __per_cpu_end\n"
+    );
+}
