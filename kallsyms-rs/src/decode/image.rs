@@ -90,6 +90,15 @@ fn find_tables_in<'a, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'a>>(
     if found[0].is_none() {
         return Ok(None);
     }
+    if file.elf_header().e_type(endian) == elf::ET_REL {
+        // In a .tmp_vmlinuxN.kallsyms.o every section sits at 0 and kallsyms_relative_base is
+        // still a relocation against _text: there are no addresses to decode yet.
+        return Err(
+            "a relocatable object with kallsyms tables (a .kallsyms.o?): decode reads \
+                    the linked image (vmlinux, .tmp_vmlinuxN)"
+                .into(),
+        );
+    }
     let mut addrs = [0u64; 8];
     for (i, f) in found.iter().enumerate() {
         match f {
