@@ -747,7 +747,12 @@ fn ambiguous_mode_asks_the_config() {
 /// The assembled but unlinked tables have no addresses yet: a clear error, not a listing.
 #[test]
 fn unlinked_kallsyms_object_is_refused() {
-    let (elf, _) = build_tables("unlinked", &testdata("small64.map"), &["--all-symbols"], 64);
+    let (elf, _) = build_tables(
+        "unlinked",
+        &testdata("small64.map"),
+        &["--all-symbols", "--absolute-percpu"],
+        64,
+    );
     let out = decode(&[], &elf.with_file_name("k.o"));
     assert_eq!(out.status.code(), Some(1));
     assert!(
