@@ -308,8 +308,24 @@ fn distro_map_equals_system_map() {
 
 static TMP_SEQ: AtomicUsize = AtomicUsize::new(0);
 
+/// A temp directory, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
 /// A fresh temp directory for one test.
-fn tmp_dir(tag: &str) -> PathBuf {
+fn tmp_dir(tag: &str) -> Scratch {
     let d = std::env::temp_dir().join(format!(
         "kallsyms-rs-decode-{}-{tag}-{}",
         std::process::id(),
@@ -317,7 +333,7 @@ fn tmp_dir(tag: &str) -> PathBuf {
     ));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(d.join("include/asm")).expect("temp dir");
-    d
+    Scratch(d)
 }
 
 fn sh(dir: &Path, cmd: &mut Command) {
@@ -333,8 +349,9 @@ fn sh(dir: &Path, cmd: &mut Command) {
 }
 
 /// Runs the C scripts/kallsyms on `map` with `flags`, assembles its output for a 64- or 32-bit
-/// x86 target and links it with `_text` at the map's `_text`. Returns the ELF and the .S text.
-fn build_tables(tag: &str, map: &str, flags: &[&str], bits: u32) -> (PathBuf, String) {
+/// x86 target and links it with `_text` at the map's `_text`. Returns the directory, the ELF
+/// and the .S text.
+fn build_tables(tag: &str, map: &str, flags: &[&str], bits: u32) -> (Scratch, PathBuf, String) {
     let oracle = build_dir().join("scripts/kallsyms");
     assert!(oracle.exists(), "oracle missing: {}", oracle.display());
     let dir = tmp_dir(tag);
@@ -342,7 +359,7 @@ fn build_tables(tag: &str, map: &str, flags: &[&str], bits: u32) -> (PathBuf, St
     let out = Command::new(&oracle)
         .args(flags)
         .arg("in.map")
-        .current_dir(&dir)
+        .current_dir(&*dir)
         .output()
         .unwrap();
     assert!(
@@ -394,7 +411,8 @@ fn build_tables(tag: &str, map: &str, flags: &[&str], bits: u32) -> (PathBuf, St
             "t.o",
         ]),
     );
-    (dir.join("k.elf"), s)
+    let elf = dir.join("k.elf");
+    (dir, elf, s)
 }
 
 fn testdata(name: &str) -> String {
@@ -404,8 +422,8 @@ fn testdata(name: &str) -> String {
 
 /// Decodes a table built from `map` with `flags` both ways and compares with the model and
 /// with the C tool's table order.
-fn check_small(tag: &str, map: &str, flags: &[&str], bits: u32) -> PathBuf {
-    let (elf, s) = build_tables(tag, map, flags, bits);
+fn check_small(tag: &str, map: &str, flags: &[&str], bits: u32) -> (Scratch, PathBuf) {
+    let (dir, elf, s) = build_tables(tag, map, flags, bits);
     let all = flags.contains(&"--all-symbols");
     let abs = flags.contains(&"--absolute-percpu");
     let digits = if bits == 64 { 16 } else { 8 };
@@ -431,7 +449,7 @@ fn check_small(tag: &str, map: &str, flags: &[&str], bits: u32) -> PathBuf {
         "{tag}: {}",
         stdout(&out)
     );
-    elf
+    (dir, elf)
 }
 
 #[test]
@@ -486,7 +504,7 @@ fn small_many_symbols_relative() {
 
 #[test]
 fn empty_tables_decode_to_nothing() {
-    let (elf, _) = build_tables("empty", "", &["--all-symbols", "--absolute-percpu"], 64);
+    let (_dir, elf, _) = build_tables("empty", "", &["--all-symbols", "--absolute-percpu"], 64);
     let out = decode(&[], &elf);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
@@ -507,12 +525,13 @@ fn file_offset(data: &[u8], symbol: &str) -> usize {
     (off + sym.address() - sec.address()) as usize
 }
 
-fn patched(tag: &str, elf: &Path, patch: impl FnOnce(&mut Vec<u8>)) -> PathBuf {
+fn patched(tag: &str, elf: &Path, patch: impl FnOnce(&mut Vec<u8>)) -> (Scratch, PathBuf) {
     let mut data = std::fs::read(elf).unwrap();
     patch(&mut data);
-    let p = tmp_dir(tag).join("patched.elf");
+    let dir = tmp_dir(tag);
+    let p = dir.join("patched.elf");
     std::fs::write(&p, data).unwrap();
-    p
+    (dir, p)
 }
 
 fn add_u32(data: &mut [u8], off: usize, delta: u32) {
@@ -523,7 +542,7 @@ fn add_u32(data: &mut [u8], off: usize, delta: u32) {
 #[test]
 fn corrupted_truncated_names_on_the_fixture_vmlinux() {
     let vmlinux = build_dir().join("vmlinux");
-    let p = patched("trunc-names", &vmlinux, |d| {
+    let (_dir, p) = patched("trunc-names", &vmlinux, |d| {
         let off = file_offset(d, "kallsyms_num_syms");
         add_u32(d, off, 1000);
     });
@@ -548,10 +567,10 @@ fn corrupted_truncated_names_on_the_fixture_vmlinux() {
 
 #[test]
 fn corrupted_small_tables() {
-    let elf = check_small("corrupt", &many_map(), &["--all-symbols"], 64);
+    let (_dir, elf) = check_small("corrupt", &many_map(), &["--all-symbols"], 64);
 
     // One symbol too few: the last entry is left over before kallsyms_markers.
-    let p = patched("fewer", &elf, |d| {
+    let (_dir, p) = patched("fewer", &elf, |d| {
         let off = file_offset(d, "kallsyms_num_syms");
         add_u32(d, off, u32::MAX);
     });
@@ -569,7 +588,7 @@ fn corrupted_small_tables() {
     );
 
     // A wrong marker: still listed, but reported.
-    let p = patched("marker", &elf, |d| {
+    let (_dir, p) = patched("marker", &elf, |d| {
         let off = file_offset(d, "kallsyms_markers");
         add_u32(d, off + 8, 1);
     });
@@ -583,7 +602,7 @@ fn corrupted_small_tables() {
     );
 
     // Two seqs_of_names entries swapped: the name lookup order breaks.
-    let p = patched("seqs", &elf, |d| {
+    let (_dir, p) = patched("seqs", &elf, |d| {
         let off = file_offset(d, "kallsyms_seqs_of_names");
         let (a, b) = (off + 3 * 10, off + 3 * 500);
         for k in 0..3 {
@@ -599,7 +618,7 @@ fn corrupted_small_tables() {
     );
 
     // A token index pointing past the token table.
-    let p = patched("token", &elf, |d| {
+    let (_dir, p) = patched("token", &elf, |d| {
         let off = file_offset(d, "kallsyms_token_index");
         d[off + 2 * 7..off + 2 * 7 + 2].copy_from_slice(&0xfff0u16.to_le_bytes());
     });
@@ -612,7 +631,7 @@ fn corrupted_small_tables() {
     );
 
     // A file cut short: a clear ELF error.
-    let p = patched("cut", &elf, |d| d.truncate(d.len() / 2));
+    let (_dir, p) = patched("cut", &elf, |d| d.truncate(d.len() / 2));
     let out = decode(&[], &p);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -622,7 +641,7 @@ fn corrupted_small_tables() {
     );
 
     // Not ELF at all.
-    let p = patched("text", &elf, |d| *d = b"hello\n".to_vec());
+    let (_dir, p) = patched("text", &elf, |d| *d = b"hello\n".to_vec());
     let out = decode(&[], &p);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not an ELF file"), "{}", stderr(&out));
@@ -652,7 +671,7 @@ fn usage_errors() {
 /// a message naming the file; never a panic or a signal.
 #[test]
 fn random_file_corruption_never_panics() {
-    let (elf, _) = build_tables("fuzz", &many_map(), &["--all-symbols"], 64);
+    let (_dir, elf, _) = build_tables("fuzz", &many_map(), &["--all-symbols"], 64);
     let good = std::fs::read(&elf).unwrap();
     // Most changes go to the tables (.rodata), the rest anywhere (headers, symtab).
     let (lo, len) = {
@@ -700,7 +719,7 @@ fn random_file_corruption_never_panics() {
 fn ambiguous_mode_asks_the_config() {
     let map = "0000000000000000 D __per_cpu_start\n0000000000000100 D pcpu_var\n\
                0000000000000200 D __per_cpu_end\n";
-    let (elf, _) = build_tables(
+    let (_dir, elf, _) = build_tables(
         "ambiguous",
         map,
         &["--all-symbols", "--absolute-percpu"],
@@ -747,7 +766,7 @@ fn ambiguous_mode_asks_the_config() {
 /// The assembled but unlinked tables have no addresses yet: a clear error, not a listing.
 #[test]
 fn unlinked_kallsyms_object_is_refused() {
-    let (elf, _) = build_tables(
+    let (_dir, elf, _) = build_tables(
         "unlinked",
         &testdata("small64.map"),
         &["--all-symbols", "--absolute-percpu"],
