@@ -87,8 +87,9 @@ fn match_long_option(argv0: &[u8], text: &[u8]) -> Result<usize, Fatal> {
     let found = match LONG_OPTIONS.iter().position(|o| *o == name) {
         Some(exact) => exact,
         None => {
-            let candidates: Vec<usize> =
-                (0..LONG_OPTIONS.len()).filter(|&i| LONG_OPTIONS[i].starts_with(name)).collect();
+            let candidates: Vec<usize> = (0..LONG_OPTIONS.len())
+                .filter(|&i| LONG_OPTIONS[i].starts_with(name))
+                .collect();
             match candidates.as_slice() {
                 [] => {
                     let mut message = getopt_prefix(argv0);
@@ -178,8 +179,14 @@ mod tests {
         let usage = std::str::from_utf8(USAGE).unwrap();
         assert_eq!(stderr_of(&["k"]), usage);
         assert_eq!(stderr_of(&["k", "--"]), usage);
-        assert_eq!(stderr_of(&["k", "-x"]), format!("k: invalid option -- 'x'\n{usage}"));
-        assert_eq!(stderr_of(&["k", "--x=1"]), format!("k: unrecognized option '--x=1'\n{usage}"));
+        assert_eq!(
+            stderr_of(&["k", "-x"]),
+            format!("k: invalid option -- 'x'\n{usage}")
+        );
+        assert_eq!(
+            stderr_of(&["k", "--x=1"]),
+            format!("k: unrecognized option '--x=1'\n{usage}")
+        );
         assert_eq!(
             stderr_of(&["k", "--a"]),
             format!(

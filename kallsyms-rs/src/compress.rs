@@ -19,7 +19,6 @@
 
 use memchr::memmem;
 
-use crate::table::Symbol;
 use crate::table::SymbolTable;
 
 /// The result of compression: C's `best_table` and `best_table_len`.
@@ -64,7 +63,10 @@ fn find_best_token(profit: &Profits) -> usize {
 pub(crate) fn optimize_token_table(table: &mut SymbolTable) -> TokenTable {
     debug_assert!(table.symbols.windows(2).all(|w| w[0].slot < w[1].slot));
     let mut profit: Box<Profits> = Box::new([0; 0x10000]);
-    let mut tokens = TokenTable { pair: [[0; 2]; 256], len: [0; 256] };
+    let mut tokens = TokenTable {
+        pair: [[0; 2]; 256],
+        len: [0; 256],
+    };
 
     // build_initial_token_table + insert_real_symbols_in_table
     for sym in &table.symbols {
@@ -77,6 +79,10 @@ pub(crate) fn optimize_token_table(table: &mut SymbolTable) -> TokenTable {
     }
 
     // optimize_result
+    let mut slots = Slots {
+        starts: table.symbols.iter().map(|s| s.slot).collect(),
+        lens: table.symbols.iter().map(|s| s.len).collect(),
+    };
     for slot in (0..=255u8).rev() {
         if tokens.len[usize::from(slot)] != 0 {
             continue;
@@ -88,23 +94,45 @@ pub(crate) fn optimize_token_table(table: &mut SymbolTable) -> TokenTable {
         let [first, second] = (best as u16).to_le_bytes();
         tokens.pair[usize::from(slot)] = [first, second];
         tokens.len[usize::from(slot)] = 2;
-        compress_symbols(table, &mut profit, [first, second], slot);
+        compress_symbols(
+            &mut table.names,
+            &mut slots,
+            &mut profit,
+            [first, second],
+            slot,
+        );
+    }
+    for (sym, &len) in table.symbols.iter_mut().zip(&slots.lens) {
+        sym.len = len;
     }
     tokens
 }
 
+/// The symbols' slots in arena order, kept in two small arrays during compression: the
+/// lookups from search hits to symbols then stay in cache.
+struct Slots {
+    /// Slot offsets (`Symbol::slot`), increasing.
+    starts: Vec<u32>,
+    /// Current lengths (`Symbol::len`).
+    lens: Vec<u16>,
+}
+
 /// `compress_symbols`: replaces `pair` by `token` in every symbol that contains it.
-fn compress_symbols(table: &mut SymbolTable, profit: &mut Profits, pair: [u8; 2], token: u8) {
+fn compress_symbols(
+    names: &mut [u8],
+    slots: &mut Slots,
+    profit: &mut Profits,
+    pair: [u8; 2],
+    token: u8,
+) {
     let finder = memmem::Finder::new(&pair);
-    let SymbolTable { symbols, names, .. } = table;
     let mut pos = 0;
     let mut cursor = 0;
     while let Some(offset) = names.get(pos..).and_then(|rest| finder.find(rest)) {
         let hit = pos + offset;
-        cursor = locate_slot(symbols, cursor, hit);
-        let sym = &mut symbols[cursor];
-        let start = sym.slot as usize;
-        let len = usize::from(sym.len);
+        cursor = locate_slot(&slots.starts, cursor, hit);
+        let start = slots.starts[cursor] as usize;
+        let len = usize::from(slots.lens[cursor]);
         if hit + 1 >= start + len {
             // Straddles the NUL tail and the next slot: not a pair inside a symbol.
             pos = hit + 1;
@@ -117,27 +145,32 @@ fn compress_symbols(table: &mut SymbolTable, profit: &mut Profits, pair: [u8; 2]
         bytes[new_len..].fill(0);
         learn_symbol(profit, &bytes[..new_len]);
         // new_len < len <= u16::MAX.
-        sym.len = new_len as u16;
+        slots.lens[cursor] = new_len as u16;
         cursor += 1;
-        pos = symbols.get(cursor).map_or(names.len(), |s| s.slot as usize);
+        pos = slots
+            .starts
+            .get(cursor)
+            .map_or(names.len(), |&s| s as usize);
     }
 }
 
-/// The index of the symbol whose slot holds arena offset `hit`, searching forward from
-/// `from` (whose slot starts at or before `hit`): gallop, then binary search.
-fn locate_slot(symbols: &[Symbol], from: usize, hit: usize) -> usize {
-    let starts_by = |i: usize| symbols.get(i).is_some_and(|s| s.slot as usize <= hit);
+/// The index of the slot that holds arena offset `hit`, given the sorted slot offsets and an
+/// index `from` whose slot starts at or before `hit`: gallop forward, then binary search.
+fn locate_slot(starts: &[u32], from: usize, hit: usize) -> usize {
+    let starts_by = |i: usize| starts.get(i).is_some_and(|&s| s as usize <= hit);
     let mut lo = from;
     let mut step = 1;
     let hi = loop {
         let probe = lo + step;
         if !starts_by(probe) {
-            break probe.min(symbols.len());
+            break probe.min(starts.len());
         }
         lo = probe;
         step *= 2;
     };
-    lo + symbols.get(lo + 1..hi).map_or(0, |s| s.partition_point(|s| s.slot as usize <= hit))
+    lo + starts
+        .get(lo + 1..hi)
+        .map_or(0, |s| s.partition_point(|&s| s as usize <= hit))
 }
 
 /// The rewrite loop of `compress_symbols` for one symbol: replaces each occurrence of `pair`,
@@ -213,7 +246,10 @@ mod tests {
     /// The straightforward C algorithm, for comparison.
     fn compress_like_c(symbols: &mut [Vec<u8>]) -> TokenTable {
         let mut profit: Box<Profits> = Box::new([0; 0x10000]);
-        let mut tokens = TokenTable { pair: [[0; 2]; 256], len: [0; 256] };
+        let mut tokens = TokenTable {
+            pair: [[0; 2]; 256],
+            len: [0; 256],
+        };
         for s in symbols.iter() {
             learn_symbol(&mut profit, s);
             for &c in s {

@@ -20,7 +20,10 @@ pub(crate) struct Fatal {
 
 impl Fatal {
     pub(crate) fn new(message: impl Into<Vec<u8>>) -> Fatal {
-        Fatal { message: message.into(), status: 1 }
+        Fatal {
+            message: message.into(),
+            status: 1,
+        }
     }
 
     /// C's `perror(prefix)`: `prefix: strerror(errno)`, or the bare text for an empty prefix.
@@ -65,7 +68,10 @@ mod tests {
             b"x.map: No such file or directory\n".to_vec()
         );
         // perror("") prints no "prefix: ".
-        assert_eq!(Fatal::perror(b"", &err).message, b"No such file or directory\n".to_vec());
+        assert_eq!(
+            Fatal::perror(b"", &err).message,
+            b"No such file or directory\n".to_vec()
+        );
         let err = io::Error::from_raw_os_error(21);
         assert_eq!(strerror(&err), "Is a directory");
     }

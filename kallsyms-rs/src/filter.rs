@@ -83,7 +83,10 @@ mod tests {
     fn etext_boundary_and_markers() {
         let map = "10 T _stext\n18 T in\n20 T at_end\n20 T _etext\n30 D data\n\
                    30 D __start_x\n40 D __stop_y\n";
-        assert_eq!(kept(map, false), ["T_stext", "Tin", "T_etext", "D__start_x", "D__stop_y"]);
+        assert_eq!(
+            kept(map, false),
+            ["T_stext", "Tin", "T_etext", "D__start_x", "D__stop_y"]
+        );
         assert_eq!(kept(map, true).len(), 7);
     }
 }

@@ -49,13 +49,21 @@ fn run() -> Result<(), Fatal> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     let mut out = write::Out::new(&mut lock);
-    let result =
-        write::write_src(&mut out, &mut table, &tokens, relative_base, options.absolute_percpu);
+    let result = write::write_src(
+        &mut out,
+        &mut table,
+        &tokens,
+        relative_base,
+        options.absolute_percpu,
+    );
     if let Err(fatal) = result {
         // C prints the message (unbuffered stderr), then exit() flushes what stdout holds.
         let _ = std::io::stderr().write_all(&fatal.message);
         out.flush();
-        return Err(Fatal { message: Vec::new(), status: fatal.status });
+        return Err(Fatal {
+            message: Vec::new(),
+            status: fatal.status,
+        });
     }
     out.flush();
     Ok(())

@@ -34,8 +34,12 @@ use crate::table::SymbolTable;
 pub(crate) const KSYM_NAME_LEN: usize = 512;
 
 /// Absolute symbols that are kept (kallsyms.c:92-95).
-const KEPT_ABSOLUTE: [&[u8]; 4] =
-    [b"__kernel_syscall_via_break", b"__kernel_syscall_via_epc", b"__kernel_sigtramp", b"__gp"];
+const KEPT_ABSOLUTE: [&[u8]; 4] = [
+    b"__kernel_syscall_via_break",
+    b"__kernel_syscall_via_epc",
+    b"__kernel_sigtramp",
+    b"__gp",
+];
 
 /// Reads the map at `path`. Too-long-name messages go to `stderr` as they happen, like C's
 /// unbuffered stderr.
@@ -85,7 +89,11 @@ pub(crate) fn read_symbols(
             continue;
         }
         check_symbol_range(name, parsed.addr, &mut table.text_ranges);
-        check_symbol_range(name, parsed.addr, std::slice::from_mut(&mut table.percpu_range));
+        check_symbol_range(
+            name,
+            parsed.addr,
+            std::slice::from_mut(&mut table.percpu_range),
+        );
         push_symbol(&mut table, parsed.addr, parsed.type_char, name)?;
     }
     Ok(table)
@@ -123,7 +131,7 @@ fn is_ignored_symbol(name: &[u8], type_char: u8) -> bool {
     if type_char == b'u' || type_char == b'n' {
         return true;
     }
-    type_char.to_ascii_uppercase() == b'A' && !KEPT_ABSOLUTE.contains(&name)
+    type_char.eq_ignore_ascii_case(&b'A') && !KEPT_ABSOLUTE.contains(&name)
 }
 
 /// `check_symbol_range` (kallsyms.c:102): the first range naming `name` takes `addr`.
@@ -194,7 +202,11 @@ fn parse_line(line: &GetlineBuffer) -> Result<ParsedLine<'_>, Fatal> {
     if !type_char.is_ascii() || line.at(end + 2) != b' ' {
         return Err(format_error());
     }
-    Ok(ParsedLine { addr, type_char, name: line.c_str(end + 3) })
+    Ok(ParsedLine {
+        addr,
+        type_char,
+        name: line.c_str(end + 3),
+    })
 }
 
 /// C-locale isspace().
@@ -213,14 +225,17 @@ pub(crate) fn strtoull_hex(at: impl Fn(usize) -> u8) -> (u64, usize) {
     if negative || at(i) == b'+' {
         i += 1;
     }
-    if at(i) == b'0' && at(i + 1).to_ascii_uppercase() == b'X' {
+    if at(i) == b'0' && at(i + 1).eq_ignore_ascii_case(&b'X') {
         i += 2;
     }
     let digits_start = i;
     let mut value: u64 = 0;
     let mut overflow = false;
     while let Some(digit) = char::from(at(i)).to_digit(16) {
-        match value.checked_mul(16).and_then(|v| v.checked_add(u64::from(digit))) {
+        match value
+            .checked_mul(16)
+            .and_then(|v| v.checked_add(u64::from(digit)))
+        {
             Some(v) => value = v,
             None => overflow = true,
         }
@@ -228,7 +243,7 @@ pub(crate) fn strtoull_hex(at: impl Fn(usize) -> u8) -> (u64, usize) {
     }
     if i == digits_start {
         // No digits. glibc points `end` at the 'x' of a "0x" it skipped, else at the start.
-        let end = if i >= 2 && at(i - 1).to_ascii_uppercase() == b'X' && at(i - 2) == b'0' {
+        let end = if i >= 2 && at(i - 1).eq_ignore_ascii_case(&b'X') && at(i - 2) == b'0' {
             i - 1
         } else {
             0
@@ -293,7 +308,14 @@ mod tests {
 
     #[test]
     fn format_errors() {
-        for bad in [&b"\n"[..], b"10T x\n", b"10 T\n", b"10 \xc3 x\n", b"x T a\n", b"10  T a\n"] {
+        for bad in [
+            &b"\n"[..],
+            b"10T x\n",
+            b"10 T\n",
+            b"10 \xc3 x\n",
+            b"x T a\n",
+            b"10  T a\n",
+        ] {
             let (result, _) = read_bytes(bad);
             assert_eq!(result.unwrap_err().message, b"line format error\n".to_vec());
         }

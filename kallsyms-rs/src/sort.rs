@@ -34,7 +34,11 @@ fn may_be_linker_script_provide_symbol(name: &[u8]) -> bool {
 fn tie_key(type_char: u8, bare_name: &[u8]) -> u16 {
     let weak = u16::from(type_char == b'w' || type_char == b'W');
     let linker = u16::from(may_be_linker_script_provide_symbol(bare_name));
-    let underscores = bare_name.iter().take_while(|&&c| c == b'_').count().min(0x1fff) as u16;
+    let underscores = bare_name
+        .iter()
+        .take_while(|&&c| c == b'_')
+        .count()
+        .min(0x1fff) as u16;
     (weak << 14) | (linker << 13) | underscores
 }
 
@@ -49,13 +53,19 @@ pub(crate) fn prepare_sort_keys(table: &mut SymbolTable) {
 
 /// `sort_symbols`: address, then the tie key, then input order.
 pub(crate) fn sort_symbols(table: &mut SymbolTable) {
-    table.symbols.sort_unstable_by_key(|s| (s.addr, s.tie_key, s.seq));
+    table
+        .symbols
+        .sort_unstable_by_key(|s| (s.addr, s.tie_key, s.seq));
 }
 
 /// `record_relative_base` (kallsyms.c:745): the first non-absolute address in table order,
 /// 0 when every symbol is absolute.
 pub(crate) fn record_relative_base(table: &SymbolTable) -> u64 {
-    table.symbols.iter().find(|s| !s.percpu_absolute).map_or(0, |s| s.addr)
+    table
+        .symbols
+        .iter()
+        .find(|s| !s.percpu_absolute)
+        .map_or(0, |s| s.addr)
 }
 
 /// `sort_symbols_by_name`: `strcmp` of the written names after the type char, then address,

@@ -76,8 +76,18 @@ impl SymbolTable {
             names: Vec::new(),
             text_base: 0,
             text_ranges: [
-                AddrRange { start_sym: b"_stext", end_sym: b"_etext", start: 0, end: 0 },
-                AddrRange { start_sym: b"_sinittext", end_sym: b"_einittext", start: 0, end: 0 },
+                AddrRange {
+                    start_sym: b"_stext",
+                    end_sym: b"_etext",
+                    start: 0,
+                    end: 0,
+                },
+                AddrRange {
+                    start_sym: b"_sinittext",
+                    end_sym: b"_einittext",
+                    start: 0,
+                    end: 0,
+                },
             ],
             percpu_range: AddrRange {
                 start_sym: b"__per_cpu_start",

@@ -31,7 +31,10 @@ const OUT_CHUNK: usize = 1 << 16;
 
 impl<'a> Out<'a> {
     pub(crate) fn new(sink: &'a mut dyn Write) -> Out<'a> {
-        Out { buf: Vec::with_capacity(OUT_CHUNK + 4096), sink }
+        Out {
+            buf: Vec::with_capacity(OUT_CHUNK + 4096),
+            sink,
+        }
     }
 
     fn bytes(&mut self, b: &[u8]) {
@@ -103,7 +106,10 @@ impl<'a> Out<'a> {
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 fn hex2(v: u8) -> [u8; 2] {
-    [HEX_DIGITS[usize::from(v >> 4)], HEX_DIGITS[usize::from(v & 0xf)]]
+    [
+        HEX_DIGITS[usize::from(v >> 4)],
+        HEX_DIGITS[usize::from(v & 0xf)],
+    ]
 }
 
 /// The bytes of a C string: up to the first NUL.
@@ -115,10 +121,14 @@ fn c_str(b: &[u8]) -> &[u8] {
 /// Returns the bytes and how many are used.
 pub(crate) fn uleb128_length(len: usize) -> Result<([u8; 2], usize), Fatal> {
     if len == 0 {
-        return Err(Fatal::new("kallsyms failure: unexpected zero symbol length\n"));
+        return Err(Fatal::new(
+            "kallsyms failure: unexpected zero symbol length\n",
+        ));
     }
     if len > 0x3FFF {
-        return Err(Fatal::new("kallsyms failure: unexpected huge symbol length\n"));
+        return Err(Fatal::new(
+            "kallsyms failure: unexpected huge symbol length\n",
+        ));
     }
     if len <= 0x7F {
         Ok(([len as u8, 0], 1))
@@ -147,7 +157,11 @@ pub(crate) fn symbol_offset(
     if overflow {
         let kind = if absolute { "absolute" } else { "relative" };
         let mut message = format!("kallsyms failure: {kind} symbol value ");
-        message.push_str(&if addr == 0 { "0".to_owned() } else { format!("{addr:#x}") });
+        message.push_str(&if addr == 0 {
+            "0".to_owned()
+        } else {
+            format!("{addr:#x}")
+        });
         message.push_str(" out of range in relative mode\n");
         return Err(Fatal::new(message));
     }
@@ -247,8 +261,12 @@ pub(crate) fn write_src(
 
     out.label("kallsyms_offsets");
     for sym in &table.symbols {
-        let offset =
-            symbol_offset(sym.addr, sym.percpu_absolute, absolute_percpu, relative_base)?;
+        let offset = symbol_offset(
+            sym.addr,
+            sym.percpu_absolute,
+            absolute_percpu,
+            relative_base,
+        )?;
         out.bytes(b"\t.long\t");
         out.alt_hex(u64::from(offset));
         out.bytes(b"\t/* ");
@@ -324,14 +342,20 @@ mod tests {
         out.bytes(b" ");
         out.byte_hex(0x0a);
         out.flush();
-        assert_eq!(sink, b"0 0x1f 0xffffffffffffffff 0 4294967295 0x0a".to_vec());
+        assert_eq!(
+            sink,
+            b"0 0x1f 0xffffffffffffffff 0 4294967295 0x0a".to_vec()
+        );
     }
 
     #[test]
     fn offsets_and_overflow() {
         // Relative mode: 0..=UINT_MAX above the base.
         assert_eq!(symbol_offset(0x1000, false, false, 0x1000).unwrap(), 0);
-        assert_eq!(symbol_offset(0x1_0000_0fff, false, false, 0x1000).unwrap(), u32::MAX);
+        assert_eq!(
+            symbol_offset(0x1_0000_0fff, false, false, 0x1000).unwrap(),
+            u32::MAX
+        );
         assert!(symbol_offset(0x1_0000_1000, false, false, 0x1000).is_err());
         let below = symbol_offset(0xfff, false, false, 0x1000).unwrap_err();
         assert_eq!(
@@ -340,10 +364,19 @@ mod tests {
                 .to_vec()
         );
         // Absolute percpu: absolute values up to INT_MAX, others base - addr - 1 < 0.
-        assert_eq!(symbol_offset(0x7fff_ffff, true, true, 0).unwrap(), 0x7fff_ffff);
+        assert_eq!(
+            symbol_offset(0x7fff_ffff, true, true, 0).unwrap(),
+            0x7fff_ffff
+        );
         assert!(symbol_offset(0x8000_0000, true, true, 0).is_err());
-        assert_eq!(symbol_offset(0x1000, false, true, 0x1000).unwrap(), 0xffff_ffff);
-        assert_eq!(symbol_offset(0x1000 + 0x7fff_ffff, false, true, 0x1000).unwrap(), 0x8000_0000);
+        assert_eq!(
+            symbol_offset(0x1000, false, true, 0x1000).unwrap(),
+            0xffff_ffff
+        );
+        assert_eq!(
+            symbol_offset(0x1000 + 0x7fff_ffff, false, true, 0x1000).unwrap(),
+            0x8000_0000
+        );
         let err = symbol_offset(0x1000 + 0x8000_0000, false, true, 0x1000).unwrap_err();
         assert_eq!(
             err.message,
