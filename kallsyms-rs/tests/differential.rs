@@ -14,8 +14,12 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// The flag sets every input is run with; the last is what Kbuild passes on x86_64 SMP.
-const FLAG_SETS: [&[&str]; 4] =
-    [&[], &["--all-symbols"], &["--absolute-percpu"], &["--all-symbols", "--absolute-percpu"]];
+const FLAG_SETS: [&[&str]; 4] = [
+    &[],
+    &["--all-symbols"],
+    &["--absolute-percpu"],
+    &["--all-symbols", "--absolute-percpu"],
+];
 
 /// Both tools get this argv[0], which getopt's messages print.
 const ARGV0: &str = "scripts/kallsyms";
@@ -86,9 +90,14 @@ fn run(tool: &Path, args: &[OsString], posixly_correct: bool) -> Outcome {
     if posixly_correct {
         command.env("POSIXLY_CORRECT", "1");
     }
-    let output =
-        command.output().unwrap_or_else(|e| panic!("cannot run {}: {e}", tool.display()));
-    Outcome { stdout: output.stdout, stderr: output.stderr, code: output.status.code() }
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", tool.display()));
+    Outcome {
+        stdout: output.stdout,
+        stderr: output.stderr,
+        code: output.status.code(),
+    }
 }
 
 /// The first line where two outputs differ, both sides shown.
@@ -126,7 +135,10 @@ fn compare(args: &[OsString], posixly_correct: bool) -> Result<Outcome, String> 
     }
     let mut report = format!("kallsyms {args:?} (POSIXLY_CORRECT: {posixly_correct}):");
     if c.code != rust.code {
-        report.push_str(&format!("\n  exit status: C {:?}, Rust {:?}", c.code, rust.code));
+        report.push_str(&format!(
+            "\n  exit status: C {:?}, Rust {:?}",
+            c.code, rust.code
+        ));
     }
     if c.stdout != rust.stdout {
         report.push('\n');
@@ -167,7 +179,11 @@ fn fixture_syms_files_with_every_flag_set() {
         })
         .collect();
     inputs.sort();
-    for required in [".tmp_vmlinux.kallsyms0.syms", ".tmp_vmlinux1.syms", ".tmp_vmlinux2.syms"] {
+    for required in [
+        ".tmp_vmlinux.kallsyms0.syms",
+        ".tmp_vmlinux1.syms",
+        ".tmp_vmlinux2.syms",
+    ] {
         assert!(
             inputs.iter().any(|p| p.ends_with(required)),
             "{required} missing in {} (is the fixture build complete?); oracle {}",
@@ -204,7 +220,12 @@ fn fixture_build_outputs_are_reproduced() {
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", build.join(asm).display()));
         let args = args_with(&["--all-symbols", "--absolute-percpu"], &build.join(syms));
         let got = run(&rust_kallsyms(), &args, false);
-        assert_eq!(got.code, Some(0), "{syms}: {}", String::from_utf8_lossy(&got.stderr));
+        assert_eq!(
+            got.code,
+            Some(0),
+            "{syms}: {}",
+            String::from_utf8_lossy(&got.stderr)
+        );
         assert!(
             got.stdout == expected,
             "{syms}:\n{}",
@@ -222,7 +243,11 @@ fn edge_case_maps_with_every_flag_set() {
         .filter(|p| p.extension().is_some_and(|x| x == "map"))
         .collect();
     maps.sort();
-    assert!(maps.len() >= 30, "expected the edge-case maps in {}", dir.display());
+    assert!(
+        maps.len() >= 30,
+        "expected the edge-case maps in {}",
+        dir.display()
+    );
     let mut failures = Vec::new();
     let mut cases = 0;
     let mut fatal_cases = 0;
@@ -237,7 +262,10 @@ fn edge_case_maps_with_every_flag_set() {
     }
     fail_on(failures, cases);
     // The malformed maps must really fail (13 maps x 4 flag sets, plus the range errors).
-    assert!(fatal_cases >= 13 * 4, "only {fatal_cases} runs failed; the bad-*.map files must");
+    assert!(
+        fatal_cases >= 13 * 4,
+        "only {fatal_cases} runs failed; the bad-*.map files must"
+    );
 }
 
 #[test]
@@ -310,8 +338,10 @@ fn distro_system_map() {
         eprintln!("distro_system_map: set MODPOST_RS_DISTRO=1 to run it");
         return;
     }
-    let dest = std::env::var_os("MODPOST_RS_DISTRO_DIR")
-        .map_or_else(|| PathBuf::from("/root/.cache/modpost-rs/distro"), PathBuf::from);
+    let dest = std::env::var_os("MODPOST_RS_DISTRO_DIR").map_or_else(
+        || PathBuf::from("/root/.cache/modpost-rs/distro"),
+        PathBuf::from,
+    );
     let map = dest.join("kallsyms/System.map");
     assert!(
         map.is_file(),
@@ -326,4 +356,26 @@ fn distro_system_map() {
         }
     }
     fail_on(failures, FLAG_SETS.len());
+}
+
+/// C never checks its stdout writes: a full disk still gives exit status 0 and no message.
+#[test]
+fn stdout_write_errors_are_ignored_like_c() {
+    let map = repo_root().join("testdata/kallsyms/many-symbols.map");
+    let outcome = |tool: &Path| {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap_or_else(|e| panic!("cannot open /dev/full: {e}"));
+        let output = Command::new(tool)
+            .arg0(ARGV0)
+            .arg(&map)
+            .stdout(full)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", tool.display()));
+        (output.status.code(), output.stderr)
+    };
+    let c = outcome(&c_kallsyms());
+    assert_eq!(outcome(&rust_kallsyms()), c);
+    assert_eq!(c.0, Some(0));
 }
