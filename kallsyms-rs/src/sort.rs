@@ -53,9 +53,18 @@ pub(crate) fn prepare_sort_keys(table: &mut SymbolTable) {
 
 /// `sort_symbols`: address, then the tie key, then input order.
 pub(crate) fn sort_symbols(table: &mut SymbolTable) {
-    table
-        .symbols
-        .sort_unstable_by_key(|s| (s.addr, s.tie_key, s.seq));
+    let symbols = &mut table.symbols;
+    // Maps come from `nm -n`, already in address order: then only the runs of equal
+    // addresses need sorting. The key is a total order, so this gives the same table.
+    if symbols.is_sorted_by_key(|s| s.addr) {
+        for run in symbols.chunk_by_mut(|a, b| a.addr == b.addr) {
+            if run.len() > 1 {
+                run.sort_unstable_by_key(|s| (s.tie_key, s.seq));
+            }
+        }
+    } else {
+        symbols.sort_unstable_by_key(|s| (s.addr, s.tie_key, s.seq));
+    }
 }
 
 /// `record_relative_base` (kallsyms.c:745): the first non-absolute address in table order,
