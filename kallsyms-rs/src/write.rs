@@ -220,6 +220,8 @@ pub(crate) fn write_src(
         }
         // strcpy(sym->sym, buf): the expansion up to its first NUL, and the NUL. The slot
         // holds the original name and a NUL, and the expansion is the original name.
+        // (C expands into `char buf[KSYM_NAME_LEN]`, one byte short for the NUL after a
+        // 511-byte name; that overflow does not show in the output, see name-lengths.map.)
         let restored = c_str(&expanded);
         let start = sym.slot as usize;
         table.names[start..start + restored.len()].copy_from_slice(restored);
