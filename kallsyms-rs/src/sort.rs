@@ -140,6 +140,80 @@ mod tests {
     }
 
     #[test]
+    fn sorted_input_shortcut_matches_the_full_sort() {
+        // In address order with ties (the shortcut), and the same lines shuffled (full sort).
+        let lines = [
+            "10 T b",
+            "10 W a",
+            "10 T __start_x",
+            "10 T _c",
+            "20 T d",
+            "20 t d",
+            "30 T e",
+            "30 T __e",
+            "30 T _e",
+            "40 w w",
+        ];
+        let order = |text: String| {
+            let mut table = read_bytes(text.as_bytes()).0.unwrap();
+            prepare_sort_keys(&mut table);
+            sort_symbols(&mut table);
+            let names: Vec<Vec<u8>> = table
+                .symbols
+                .iter()
+                .map(|s| table.c_str_at(s, 0).to_vec())
+                .collect();
+            (
+                names,
+                table.symbols.iter().map(|s| s.seq).collect::<Vec<_>>(),
+            )
+        };
+        let sorted = order(lines.iter().map(|l| format!("{l}\n")).collect());
+        let mut shuffled_lines = lines;
+        shuffled_lines.reverse();
+        let shuffled = order(shuffled_lines.iter().map(|l| format!("{l}\n")).collect());
+        assert_eq!(
+            sorted
+                .0
+                .iter()
+                .map(|n| String::from_utf8_lossy(n))
+                .collect::<Vec<_>>(),
+            [
+                "Tb",
+                "T_c",
+                "T__start_x",
+                "Wa",
+                "Td",
+                "td",
+                "Te",
+                "T_e",
+                "T__e",
+                "ww"
+            ]
+        );
+        // Reversed input: equal tie keys now order by the reversed seq.
+        assert_eq!(
+            shuffled
+                .0
+                .iter()
+                .map(|n| String::from_utf8_lossy(n))
+                .collect::<Vec<_>>(),
+            [
+                "Tb",
+                "T_c",
+                "T__start_x",
+                "Wa",
+                "td",
+                "Td",
+                "Te",
+                "T_e",
+                "T__e",
+                "ww"
+            ]
+        );
+    }
+
+    #[test]
     fn linker_provided_guess() {
         assert!(may_be_linker_script_provide_symbol(b"__start_"));
         assert!(may_be_linker_script_provide_symbol(b"__stop_xy"));
