@@ -14,8 +14,10 @@
 //! updates are additions), so we instead search the whole name arena for the pair with a SIMD
 //! substring search and rewrite only the symbols it hits. Slots end in NUL bytes (see
 //! `table.rs`), and no pair we search for ends in NUL (pairs come from the counts, which only
-//! see a NUL as a type char, i.e. as the first byte), so a hit can only straddle two slots when
-//! the pair starts with NUL; every hit is therefore checked against its symbol's length.
+//! see a NUL as a type char, i.e. as a first byte; token 0, the last one, is never searched
+//! for), so a hit can only straddle two slots when the pair starts with NUL; every hit is
+//! therefore checked against its symbol's length. Also, C forgets and relearns all pairs of a
+//! rewritten symbol; we adjust only the pairs around each replacement, which nets the same.
 
 use memchr::memmem;
 
