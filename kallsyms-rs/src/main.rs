@@ -1,15 +1,108 @@
 //! kallsyms-rs: a drop-in replacement for Linux 6.12 `scripts/kallsyms`.
 //!
-//! On the `decode` branch this is only a dispatcher for `kallsyms-rs decode ...`; the drop-in's
-//! own main.rs (branch `kallsyms`) gets the same one dispatch line at integration.
+//! `kallsyms [--all-symbols] [--absolute-percpu] in.map > out.S` reads a System.map-style symbol
+//! list and prints the assembler source of the kernel's kallsyms tables. The output, the
+//! messages on stderr and the exit status are the C tool's, byte for byte. Phases, in C's order:
+//! [`cli`] → [`read`] → [`filter`] → [`sort`] keys → [`compress`] → [`sort`] → [`write`].
+//! `kallsyms-rs decode` ([`decode`]) reads the tables back out of a vmlinux or a module.
 
+mod cli;
+mod compress;
 mod decode;
+mod error;
+mod filter;
+mod read;
+mod sort;
+mod table;
+mod write;
+
+use std::io::Write;
+
+use error::Fatal;
 
 fn main() {
+    restore_sigpipe();
+    // `kallsyms-rs decode ...` is ours; the C tool would read a map file named "decode", which
+    // Kbuild never passes (an input of that name can be given as ./decode).
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|a| a == "decode") {
         std::process::exit(decode::main(args.get(2..).unwrap_or(&[])));
     }
-    eprintln!("kallsyms-rs: only `kallsyms-rs decode ...` is implemented on this branch");
-    std::process::exit(1);
+    let status = match run() {
+        Ok(()) => 0,
+        Err(fatal) => {
+            let _ = std::io::stderr().write_all(&fatal.message);
+            fatal.status
+        }
+    };
+    std::process::exit(status);
+}
+
+fn run() -> Result<(), Fatal> {
+    let args: Vec<_> = std::env::args_os().collect();
+    let options = cli::parse_args(&args, std::env::var_os("POSIXLY_CORRECT").is_some())?;
+
+    let mut table = read::read_map(&options.input, &mut std::io::stderr())?;
+    filter::shrink_table(&mut table, options.all_symbols);
+    if options.absolute_percpu {
+        filter::make_percpus_absolute(&mut table);
+    }
+    sort::prepare_sort_keys(&mut table);
+    // Compression does not depend on the table order, so it runs on the symbols in input
+    // order, where their slots are in arena order (see compress.rs).
+    let tokens = compress::optimize_token_table(&mut table);
+    sort::sort_symbols(&mut table);
+    let relative_base = sort::record_relative_base(&table);
+
+    let stdout = std::io::stdout();
+    let (stdio_block, line_buffered) = stdio_buffering(&stdout);
+    let mut lock = stdout.lock();
+    let mut out = write::Out::new(&mut lock, stdio_block, line_buffered);
+    let result = write::write_src(
+        &mut out,
+        &mut table,
+        &tokens,
+        relative_base,
+        options.absolute_percpu,
+    );
+    if let Err(fatal) = result {
+        // C's stdio has written whole buffers so far; it prints the message (unbuffered
+        // stderr), then exit() flushes the rest of stdout.
+        out.flush_before_exit_message();
+        let _ = std::io::stderr().write_all(&fatal.message);
+        out.flush();
+        return Err(Fatal {
+            message: Vec::new(),
+            status: fatal.status,
+        });
+    }
+    out.flush();
+    Ok(())
+}
+
+/// The buffering glibc gives stdout (`_IO_file_doallocate`): a buffer of `st_blksize` bytes
+/// when that is below BUFSIZ, else BUFSIZ; line buffering on a terminal.
+fn stdio_buffering(stdout: &std::io::Stdout) -> (usize, bool) {
+    use std::io::IsTerminal;
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+
+    let blksize = stdout
+        .as_fd()
+        .try_clone_to_owned()
+        .and_then(|fd| std::fs::File::from(fd).metadata())
+        .map_or(0, |m| m.blksize());
+    let block = match usize::try_from(blksize) {
+        Ok(b) if b > 0 && b < write::STDIO_BUFSIZ => b,
+        _ => write::STDIO_BUFSIZ,
+    };
+    (block, stdout.is_terminal())
+}
+
+/// Rust starts with SIGPIPE ignored; C kallsyms is killed by it when stdout is a closed pipe.
+fn restore_sigpipe() {
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
