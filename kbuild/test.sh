@@ -19,6 +19,21 @@ bash kbuild/oracle.sh prepare
 eval "$(bash kbuild/oracle.sh env)"
 export MODPOST_RS_FIXTURE=$WORK
 
+# Cross compilers for the cross-architecture modpost tests (REL/RELA, 32/64-bit, both byte
+# orders); the tests fail, not skip, without them.
+cross=(gcc-i686-linux-gnu gcc-arm-linux-gnueabi gcc-mips-linux-gnu gcc-powerpc-linux-gnu
+	gcc-aarch64-linux-gnu gcc-mips64-linux-gnuabi64)
+missing=()
+for p in "${cross[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	printf '  %-8s %s\n' DEPS "apt-get install ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+fi
+
 printf '  %-8s %s\n' CARGO "cargo test --release --workspace"
 cargo test --release --workspace
 
