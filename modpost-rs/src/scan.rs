@@ -13,7 +13,6 @@ use crate::elf::ElfObject;
 use crate::file2alias;
 use crate::section_check;
 use crate::sources;
-use crate::symsearch::SymSearch;
 use std::path::Path;
 
 const STB_GLOBAL: u8 = 1;
@@ -215,7 +214,6 @@ fn scan_into(path: &str, opts: &ScanOptions, scan: &mut ModuleScan) -> Result<()
         elf::Parsed::NotElf => return Ok(()),
         elf::Parsed::Object(o) => o,
     };
-    let search = SymSearch::new(&elf);
     let is_vmlinux = name == "vmlinux";
     let mut module = ScannedModule {
         name: name.to_string(),
@@ -246,7 +244,7 @@ fn scan_into(path: &str, opts: &ScanOptions, scan: &mut ModuleScan) -> Result<()
     read_symtab(&mut elf, name, &mut module, scan)?;
     let ctx = section_check::CheckContext {
         elf: &elf,
-        search: &search,
+        search: std::cell::OnceCell::new(),
         modname: name,
         module_enabled: opts.module_enabled,
     };

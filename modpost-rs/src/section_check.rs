@@ -285,22 +285,30 @@ fn find_mismatch_rule(fromsec: &[u8], tosec: &[u8]) -> Option<&'static SectionMi
 /// Everything the per-object check needs besides the object itself.
 pub(crate) struct CheckContext<'a> {
     pub(crate) elf: &'a ElfObject<'a>,
-    pub(crate) search: &'a SymSearch,
+    /// Built on first use: most objects never report anything, and sorting every symbol of
+    /// 4,230 modules costs more than all their checks.
+    pub(crate) search: std::cell::OnceCell<SymSearch>,
     pub(crate) modname: &'a str,
     /// `-M`: `.export_symbol` relocations define the exports.
     pub(crate) module_enabled: bool,
+}
+
+impl CheckContext<'_> {
+    fn search(&self) -> &SymSearch {
+        self.search.get_or_init(|| SymSearch::new(self.elf))
+    }
 }
 
 /// `check_sec_ref()`: walk every section; warn about stray non-alloc PROGBITS sections and check
 /// every relocation section that does not apply to a whitelisted section.
 pub(crate) fn check_sec_ref(ctx: &CheckContext, scan: &mut ModuleScan) -> Result<()> {
     let elf = ctx.elf;
-    // Rule lookups are cached per target section: vmlinux.o has about a million relocations
-    // but only a few thousand distinct (from, to) section pairs.
-    let mut rule_cache: std::collections::HashMap<
-        (u32, u32),
-        Option<&'static SectionMismatchRule>,
-    > = std::collections::HashMap::new();
+    // Rule lookups are cached per target section, for the current relocation section (whose
+    // source section is fixed): vmlinux.o has about a million relocations but few distinct
+    // (from, to) pairs. An entry is valid when its stamp equals the relocation section's index,
+    // so nothing is cleared between sections (objects can have 100k+ sections).
+    let mut rule_cache: Vec<(u32, Option<&'static SectionMismatchRule>)> =
+        vec![(u32::MAX, None); elf.sections.len()];
     for i in 0..elf.sections.len() as u32 {
         let sec = &elf.sections[i as usize];
         let name = elf.section_name(i);
@@ -351,15 +359,21 @@ pub(crate) fn check_sec_ref(ctx: &CheckContext, scan: &mut ModuleScan) -> Result
                     elf.symbols.len()
                 )));
             };
-            let tosec = elf.sec_name(tsym.secindex);
             if ctx.module_enabled && elf.export_symbol_secndx == fsecndx {
+                let tosec = elf.sec_name(tsym.secindex);
                 check_export_symbol(ctx, scan, r.r_offset, tosec, tsym)?;
                 continue;
             }
-            let rule = *rule_cache
-                .entry((fsecndx, tsym.secindex))
-                .or_insert_with(|| find_mismatch_rule(fromsec, tosec));
+            // Reserved indices (SHN_ABS, ...) lie past the table; their name is "" (no rule).
+            let Some(slot) = rule_cache.get_mut(tsym.secindex as usize) else {
+                continue;
+            };
+            if slot.0 != i {
+                *slot = (i, find_mismatch_rule(fromsec, elf.sec_name(tsym.secindex)));
+            }
+            let rule = slot.1;
             if let Some(rule) = rule {
+                let tosec = elf.sec_name(tsym.secindex);
                 report_mismatch(ctx, scan, rule, tsym, fsecndx, fromsec, &r, tosec)?;
             }
         }
@@ -487,7 +501,7 @@ fn report_mismatch(
         )));
     };
     let from = ctx
-        .search
+        .search()
         .find_nearest(faddr, fsecndx, false, u64::MAX)
         .map(|i| elf.symbols[i as usize]);
     let fromsym: &[u8] = from.as_ref().map_or(b"", |s| elf.sym_name(s));
@@ -496,7 +510,7 @@ fn report_mismatch(
     let tsym = if elf.is_valid_name(tsym) {
         *tsym
     } else {
-        ctx.search
+        ctx.search()
             .find_nearest(taddr, tsym.secindex, true, 20)
             .map_or(*tsym, |i| elf.symbols[i as usize])
     };
@@ -575,7 +589,7 @@ fn check_export_symbol(
     const PREFIX: &[u8] = b"__export_symbol_";
     let elf = ctx.elf;
     let label = ctx
-        .search
+        .search()
         .find_nearest(faddr, elf.export_symbol_secndx, false, u64::MAX)
         .map(|i| elf.symbols[i as usize]);
     let label_name: &[u8] = label.as_ref().map_or(b"", |s| elf.sym_name(s));
