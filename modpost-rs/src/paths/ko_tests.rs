@@ -1,0 +1,1 @@
+//! Tests of the ko pass (see bottom of ko.rs).
