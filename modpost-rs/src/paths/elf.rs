@@ -262,8 +262,6 @@ pub(crate) struct ElfFile<'data> {
     pub(crate) data: &'data [u8],
     /// Class and byte order.
     pub(crate) layout: Layout,
-    /// e_type.
-    pub(crate) e_type: u16,
     /// e_shoff.
     pub(crate) e_shoff: u64,
     /// End of the program header table (0 if none).
@@ -309,7 +307,6 @@ impl<'data> ElfFile<'data> {
             d => return Err(elf_err(5, format!("unknown ELF data encoding {d}"))),
         };
         let layout = Layout { is_64, big_endian };
-        let e_type = layout.u16_at(data, 16)?;
         let (phoff_at, shoff_at, rest_at) = if is_64 { (32, 40, 52) } else { (28, 32, 40) };
         let e_phoff = layout.word_at(data, phoff_at)?;
         let e_shoff = layout.word_at(data, shoff_at)?;
@@ -372,7 +369,7 @@ impl<'data> ElfFile<'data> {
         } else {
             u64::from(raw_shnum)
         };
-        let table_bytes = count.checked_mul(shentsize).unwrap_or(u64::MAX);
+        let table_bytes = count.saturating_mul(shentsize);
         if e_shoff.saturating_add(table_bytes) > data.len() as u64 {
             return Err(elf_err(
                 e_shoff,
@@ -401,7 +398,6 @@ impl<'data> ElfFile<'data> {
         Ok(ElfFile {
             data,
             layout,
-            e_type,
             e_shoff,
             phdrs_end,
             ehsize,
@@ -561,6 +557,7 @@ impl<'data> ElfFile<'data> {
 
 /// A file's `.symtab` and what it links to.
 #[derive(Debug)]
+#[allow(dead_code)] // the indices are for tests and future callers that patch the tables
 pub(crate) struct SymbolTable<'data> {
     /// Section index of the symtab.
     pub(crate) index: usize,

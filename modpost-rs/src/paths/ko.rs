@@ -55,7 +55,7 @@ struct Member {
 type GlobalMap = HashMap<Vec<u8>, (usize, bool)>;
 
 /// Result of processing one module.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq, Clone)]
 pub(crate) struct KoReport {
     /// Symbols in the symtab.
     pub(crate) symbols: usize,
@@ -221,18 +221,30 @@ fn carry_key(elf: &ElfFile<'_>, sym: &super::elf::Symbol<'_>) -> CarryKey {
     (sym.name.to_vec(), sym.value, sym.bind, sym.kind, section)
 }
 
+/// Why refresh mode could not use the build-tree module.
+enum FromError {
+    /// It cannot be read or parsed: an error.
+    Fatal(String),
+    /// It has no fresh section (built without the tool): nothing to carry over.
+    Unusable(String),
+}
+
 /// Compute the per-symbol paths of `ko` from the fresh section of `from` (refresh mode).
 fn paths_from_built(
     from: &Path,
     elf: &ElfFile<'_>,
     symtab: &SymbolTable<'_>,
-) -> Result<Vec<Option<String>>, String> {
-    let data = std::fs::read(from)
-        .map_err(|e| format!("{}: {}", from.display(), crate::diag::strerror(&e)))?;
-    let data = &data[..super::elf::unsigned_len(&data).unwrap_or(data.len())];
-    let built = ElfFile::parse(data).map_err(|e| format!("{}: {e}", from.display()))?;
-    let (built_symtab, section) =
-        read_fresh_section(&built).map_err(|e| format!("{}: {e}", from.display()))?;
+) -> Result<Vec<Option<String>>, FromError> {
+    let data = std::fs::read(from).map_err(|e| {
+        FromError::Fatal(format!("{}: {}", from.display(), crate::diag::strerror(&e)))
+    })?;
+    let data = data
+        .get(..super::elf::unsigned_len(&data).unwrap_or(data.len()))
+        .unwrap_or_default();
+    let built =
+        ElfFile::parse(data).map_err(|e| FromError::Fatal(format!("{}: {e}", from.display())))?;
+    let (built_symtab, section) = read_fresh_section(&built)
+        .map_err(|e| FromError::Unusable(format!("{}: {e}", from.display())))?;
     let mut map: HashMap<CarryKey, Option<Vec<u8>>> = HashMap::new();
     for (i, sym) in built_symtab.symbols.iter().enumerate() {
         let Some(path) = section.path_of(i) else {
@@ -285,24 +297,36 @@ pub(crate) fn read_fresh_section<'d>(
     Ok((symtab, section))
 }
 
-/// Process one module: compute its paths and rewrite it with the section in place.
-pub(crate) fn process(opts: &KoOptions, ko: &Path) -> Result<KoReport, String> {
-    let file = opts.trees.resolve(ko);
-    let data = std::fs::read(&file)
-        .map_err(|e| format!("{}: {}", ko.display(), crate::diag::strerror(&e)))?;
-    if super::elf::unsigned_len(&data).is_some() {
+/// The bytes of `ko` (contents `data`) with a fresh `.kallsyms_paths`, and what went into it.
+/// In refresh mode, `Ok(None)` means the build-tree module has no fresh section to carry over.
+pub(crate) fn emit(
+    opts: &KoOptions,
+    ko: &Path,
+    data: &[u8],
+) -> Result<Option<(Vec<u8>, KoReport)>, String> {
+    if super::elf::unsigned_len(data).is_some() {
         return Err(format!(
             "{}: module is signed; add .kallsyms_paths before signing (strip the signature and re-sign afterwards)",
             ko.display()
         ));
     }
-    let elf = ElfFile::parse(&data).map_err(|e| format!("{}: {e}", ko.display()))?;
+    let elf = ElfFile::parse(data).map_err(|e| format!("{}: {e}", ko.display()))?;
     let symtab = elf
         .symtab()
         .map_err(|e| format!("{}: {e}", ko.display()))?
         .ok_or_else(|| format!("{}: no symbol table", ko.display()))?;
     let paths = match &opts.from {
-        Some(from) => paths_from_built(from, &elf, &symtab)?,
+        Some(from) => match paths_from_built(from, &elf, &symtab) {
+            Ok(p) => p,
+            Err(FromError::Unusable(why)) => {
+                eprintln!(
+                    "modpost-rs ko-paths: warning: {}: not refreshed: {why}",
+                    ko.display()
+                );
+                return Ok(None);
+            }
+            Err(FromError::Fatal(e)) => return Err(e),
+        },
         None => paths_from_inputs(opts, ko, &symtab)?,
     };
     let mut report = KoReport {
@@ -327,6 +351,18 @@ pub(crate) fn process(opts: &KoOptions, ko: &Path) -> Result<KoReport, String> {
         .map_err(|e| format!("{}: {e}", ko.display()))?;
     let out = super::append::with_section(&elf, kallsyms_paths::SECTION_NAME.as_bytes(), &payload)
         .map_err(|e| format!("{}: {e}", ko.display()))?;
+    Ok(Some((out, report)))
+}
+
+/// Process one module: compute its paths and rewrite it with the section in place (the file
+/// is left untouched, mtime included, if nothing changes).
+pub(crate) fn process(opts: &KoOptions, ko: &Path) -> Result<KoReport, String> {
+    let file = opts.trees.resolve(ko);
+    let data = std::fs::read(&file)
+        .map_err(|e| format!("{}: {}", ko.display(), crate::diag::strerror(&e)))?;
+    let Some((out, report)) = emit(opts, ko, &data)? else {
+        return Ok(KoReport::default());
+    };
     if out != data {
         super::append::write_atomically(&file, &out)
             .map_err(|e| format!("{}: {}", ko.display(), crate::diag::strerror(&e)))?;
