@@ -259,10 +259,10 @@ pub fn decode(data: &[u8], big_endian: bool) -> Result<KallsymsPaths, FormatErro
         ));
     }
     let header_size = usize::from(order.u16_at(data, 6)?);
-    if header_size < HEADER_SIZE {
+    if header_size < HEADER_SIZE || header_size % 4 != 0 {
         return Err(err(
             6,
-            format!("header size {header_size} is below {HEADER_SIZE}"),
+            format!("header size {header_size} (must be a multiple of 4, at least {HEADER_SIZE})"),
         ));
     }
     let num_syms = order.u32_at(data, 8)?;
@@ -301,10 +301,20 @@ pub fn decode(data: &[u8], big_endian: bool) -> Result<KallsymsPaths, FormatErro
     let num_paths = order
         .u32_at(table, 0)
         .map_err(|_| err(pathtab_off, "path table has no count"))? as usize;
-    if num_paths == 0 || num_paths > MAX_PATHS + 1 {
+    if num_paths == 0 || num_paths > MAX_PATHS + 1 || 4 + 4 * num_paths >= table.len() {
         return Err(err(
             pathtab_off,
-            format!("path count {num_paths} out of range"),
+            format!(
+                "path count {num_paths} out of range for a {}-byte table",
+                table.len()
+            ),
+        ));
+    }
+    // A NUL at the very end terminates every string in the table (the kernel relies on it).
+    if table.last() != Some(&0) {
+        return Err(err(
+            pathtab_off + table.len().saturating_sub(1),
+            "path table does not end in a NUL",
         ));
     }
     let mut paths = Vec::with_capacity(num_paths);

@@ -167,6 +167,9 @@ fn attribute(
     out
 }
 
+/// SHF_ALLOC: a section the loader maps by itself.
+const SHF_ALLOC: u64 = 2;
+
 /// Is this a symbol that must have a path for the section to be complete?
 pub(crate) fn needs_path(sym: &super::elf::Symbol<'_>) -> bool {
     !sym.name.is_empty()
@@ -282,6 +285,17 @@ pub(crate) fn read_fresh_section<'d>(
         .find_section(kallsyms_paths::SECTION_NAME.as_bytes())
         .map_err(|e| e.to_string())?
         .ok_or("no .kallsyms_paths section")?;
+    let header = &elf.sections[index];
+    // The loader's conditions for using the section at all.
+    if header.sh_type == super::elf::SHT_NOBITS
+        || header.sh_flags & SHF_ALLOC != 0
+        || header.sh_offset % 4 != 0
+    {
+        return Err(format!(
+            ".kallsyms_paths has type {}, flags {:#x}, offset {:#x} (needs contents, no SHF_ALLOC, 4-aligned)",
+            header.sh_type, header.sh_flags, header.sh_offset
+        ));
+    }
     let data = elf.section_data(index).map_err(|e| e.to_string())?;
     let section = kallsyms_paths::decode(data, elf.layout.big_endian)
         .map_err(|e| format!(".kallsyms_paths {e}"))?;
