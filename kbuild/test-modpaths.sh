@@ -28,6 +28,10 @@
 #          kotest.c:kotest_leaf+0x.. and sub/helper.c / main.c frames of kopaths, the two
 #          same_name() told apart by %pS, paths in /proc/kallsyms, and bare names for the module
 #          whose section is stale.
+# signed   (not in "all": a second full kernel build) The same with CONFIG_MODULE_SIG_FORCE
+#          and MODULE_SIG_ALL into $T/build-sig: modules_install INSTALL_MOD_STRIP=1 strips,
+#          refreshes the section, then signs; a boot that only accepts validly signed modules
+#          loads them all and prints their paths.
 #
 # Environment: MODPATHS_WORK (default $CACHE/wt-modpaths/test), MODPOST_RS_FIXTURE (the
 # oracle fixture WORK; default from kbuild/oracle.sh env), JOBS (2), CARGO_TARGET_DIR.
@@ -282,13 +286,87 @@ step_boot() {
 		"bare (stale kobject_example): $(grep -cE '^MODPATHS: ADDR . [^:]+	\[kobject_example\]' "$out")"
 }
 
+# The boot console checks shared by "boot" and "signed": $1 = console log.
+check_console_paths() {
+	local out=$1 pat
+	for pat in \
+		' kotest\.c:kotest_leaf\+0x[0-9a-f]+/0x[0-9a-f]+ \[kotest\]' \
+		' sub/helper\.c:same_name\+0x[0-9a-f]+/0x[0-9a-f]+ \[kopaths\]' \
+		' main\.c:kopaths_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[kopaths\]' \
+		$'^MODPATHS: ADDR [tT] lib/crc32\\.c:crc32_le\t\\[crc32\\]' \
+		'MODPATHS: insmod kopaths ok' 'ORACLE: insmod kotest ok' 'ORACLE: insmod crc32 ok'; do
+		grep -qE -- "$pat" "$out" || fail "console has no /$pat/"
+	done
+}
+
+step_signed() {
+	log "signed: CONFIG_MODULE_SIG_FORCE build -> $T/build-sig"
+	local src b=$T/build-sig logs=$T/logs-sig inst=$T/install-sig kdir m out
+	src=$(cd "$ROOT" && bash kbuild/patched-source.sh)
+	mkdir -p "$logs"
+	printf '%s\n' CONFIG_KALLSYMS_PATHS=y CONFIG_MODULE_SIG=y CONFIG_MODULE_SIG_FORCE=y \
+		CONFIG_MODULE_SIG_ALL=y CONFIG_MODULE_SIG_SHA256=y > "$T/sig.config"
+	WORK=$T SRC=$src BUILD=$b LOGS=$logs FIX=$HERE/fixture EXTRA_CONFIG=$T/sig.config \
+		bash "$HERE/fixture/build-fixture.sh" config > "$logs/config.out" 2>&1 ||
+		{ cat "$logs/config.out"; die "config failed"; }
+	export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026" KBUILD_BUILD_USER=oracle \
+		KBUILD_BUILD_HOST=oracle KBUILD_BUILD_VERSION=1
+	(cd "$src" && make O="$b" -j"$JOBS" KALLSYMS_PATHS_TOOL="$TOOL" all) > "$logs/build.log" 2>&1 ||
+		{ tail -30 "$logs/build.log"; die "kernel build failed (log: $logs/build.log)"; }
+	rm -rf "$inst"
+	(cd "$src" && make O="$b" INSTALL_MOD_PATH="$inst" INSTALL_MOD_STRIP=1 \
+		KALLSYMS_PATHS_TOOL="$TOOL" modules_install) > "$logs/install.log" 2>&1 ||
+		{ tail -20 "$logs/install.log"; die "modules_install failed"; }
+	for m in kotest kopaths; do
+		rm -rf "${T:?}/sig-$m"
+		if [ $m = kotest ]; then cp -r "$HERE/fixture/kotest" "$T/sig-$m"; else cp -r "$ROOT/testdata/modpaths/kopaths" "$T/sig-$m"; fi
+		make -C "$b" M="$T/sig-$m" KALLSYMS_PATHS_TOOL="$TOOL" modules > "$logs/extmod-$m.log" 2>&1 &&
+		make -C "$b" M="$T/sig-$m" KALLSYMS_PATHS_TOOL="$TOOL" INSTALL_MOD_PATH="$inst" \
+			INSTALL_MOD_STRIP=1 modules_install >> "$logs/extmod-$m.log" 2>&1 ||
+			{ tail -20 "$logs/extmod-$m.log"; die "external module $m failed"; }
+	done
+	grep -E '^  (STRIP|PATHS|SIGN) .*/crc32\.ko$' "$logs/install.log"
+	kdir=$(ls -d "$inst"/lib/modules/*)
+	for m in kernel/lib/bitrev.ko kernel/lib/crc32.ko kernel/samples/kobject/kobject-example.ko \
+		updates/kotest.ko updates/kopaths.ko; do
+		tail -c 28 "$kdir/$m" | grep -q '~Module signature appended~' || fail "$m is not signed"
+	done
+	"$TOOL" verify "$kdir" || fail "verify on the signed, stripped modules"
+	{
+		echo "dir /dev 0755 0 0"
+		echo "nod /dev/console 0600 0 0 c 5 1"
+		echo "nod /dev/null 0666 0 0 c 1 3"
+		echo "dir /bin 0755 0 0"
+		echo "file /bin/busybox /bin/busybox 0755 0 0"
+		echo "slink /bin/sh busybox 0777 0 0"
+		echo "dir /proc 0755 0 0"
+		echo "dir /sys 0755 0 0"
+		echo "dir /lib 0755 0 0"
+		echo "dir /lib/modules 0755 0 0"
+		echo "file /init $ROOT/testdata/modpaths/init.sh 0755 0 0"
+		echo "file /lib/modules/bitrev.ko $kdir/kernel/lib/bitrev.ko 0644 0 0"
+		echo "file /lib/modules/crc32.ko $kdir/kernel/lib/crc32.ko 0644 0 0"
+		echo "file /lib/modules/kobject-example.ko $kdir/kernel/samples/kobject/kobject-example.ko 0644 0 0"
+		echo "file /lib/modules/kotest.ko $kdir/updates/kotest.ko 0644 0 0"
+		echo "file /lib/modules/kopaths.ko $kdir/updates/kopaths.ko 0644 0 0"
+	} > "$T/initramfs-sig.list"
+	mkdir -p "$T/sigboot"
+	"$b/usr/gen_init_cpio" "$T/initramfs-sig.list" > "$T/sigboot/initramfs.cpio"
+	WORK=$T/sigboot BUILD=$b LOGS=$logs FIX=$HERE/fixture bash "$HERE/fixture/build-fixture.sh" boot \
+		> "$logs/boot.out" 2>&1 || { tail -30 "$logs/boot.out"; fail "build-fixture.sh boot checks"; }
+	out=$logs/boot-tcg.log
+	grep -q 'module verification failed' "$out" && fail "a module failed signature verification"
+	check_console_paths "$out"
+	grep -E 'ORACLE: insmod|MODPATHS: insmod|kotest\.c:kotest_leaf\+' "$out" | head -8
+}
+
 [ $# -gt 0 ] || set -- all
 tool
 for s in "$@"; do
 	case "$s" in
-	offline|build|extmod|install|boot) "step_$s" ;;
+	offline|build|extmod|install|boot|signed) "step_$s" ;;
 	all) for x in offline build extmod install boot; do "step_$x"; done ;;
-	*) die "unknown step $s (offline build extmod install boot all)" ;;
+	*) die "unknown step $s (offline build extmod install boot signed all)" ;;
 	esac
 done
 if [ $FAILED = 0 ]; then echo "test-modpaths: PASSED ($*)"; else echo "test-modpaths: FAILED ($*)"; exit 1; fi

@@ -8,7 +8,10 @@ mod paths;
 mod sources;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    // args_os: a non-UTF-8 argument must not panic (it is shown lossily in messages).
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     if let Some(code) = paths::run_subcommand(&args) {
         std::process::exit(code);
     }

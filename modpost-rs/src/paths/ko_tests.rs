@@ -640,3 +640,37 @@ fn garbage_inputs_are_errors_not_panics() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn subcommand_dispatch_and_usage_errors() {
+    let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        crate::paths::run_subcommand(&args(&["modpost-rs", "-M", "-o", "x"])),
+        None
+    );
+    assert_eq!(crate::paths::run_subcommand(&args(&["modpost-rs"])), None);
+    assert_eq!(
+        crate::paths::run_subcommand(&args(&["modpost-rs", "ko-paths"])),
+        Some(2)
+    );
+    assert_eq!(
+        crate::paths::run_subcommand(&args(&["modpost-rs", "ko-paths", "--bogus", "a.ko"])),
+        Some(2)
+    );
+    assert_eq!(
+        crate::paths::run_subcommand(&args(&["modpost-rs", "ko-paths", "--srctree"])),
+        Some(2)
+    );
+    assert_eq!(
+        crate::paths::run_subcommand(&args(&["modpost-rs", "verify"])),
+        Some(2)
+    );
+    assert_eq!(
+        crate::paths::run_subcommand(&args(&["modpost-rs", "ko-paths", "/nonexistent/x.ko"])),
+        Some(1)
+    );
+    assert_eq!(
+        crate::paths::run_subcommand(&args(&["modpost-rs", "verify", "/nonexistent"])),
+        Some(2)
+    );
+}
