@@ -12,7 +12,7 @@
 //! ```text
 //! 0   u32 magic         KALLSYMS_PATHS_MAGIC
 //! 4   u16 version       1
-//! 6   u16 header_size   24 (readers skip anything between 24 and header_size)
+//! 6   u16 header_size   24; a multiple of 4 (readers skip anything between 24 and it)
 //! 8   u32 num_syms      == number of .symtab entries, including entry 0
 //! 12  u32 crc           CRC-32 (IEEE, as crc32fast / zlib) of .symtab bytes then .strtab bytes
 //! 16  u32 pathtab_off   offset of the path table from the start of the section, multiple of 4

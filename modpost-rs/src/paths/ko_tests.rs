@@ -674,3 +674,110 @@ fn subcommand_dispatch_and_usage_errors() {
         Some(2)
     );
 }
+
+#[test]
+fn assembly_member_without_stt_file_keeps_its_own_locals() {
+    // A three-object module whose middle object is assembly without `.file`; all three
+    // define a local `helper`. Built like Kbuild does: ld -r of the .mod list, then the .ko.
+    let dir = temp_dir("asm");
+    let src = testdata().join("asm-member");
+    let obj = dir.join("obj");
+    let m = obj.join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    let cmd_file = |target: &str, source: &str| {
+        let cmd = obj.join(srcpath::cmd_file_of(Path::new(target)));
+        std::fs::write(
+            cmd,
+            format!("savedcmd_{target} := cc\n\nsource_{target} := {source}\n"),
+        )
+        .unwrap();
+    };
+    run(Command::new("gcc")
+        .args(["-O2", "-c"])
+        .arg(src.join("a.c"))
+        .arg("-o")
+        .arg(m.join("a.o")));
+    run(Command::new("as")
+        .arg(src.join("b.S"))
+        .arg("-o")
+        .arg(m.join("b.o")));
+    run(Command::new("gcc")
+        .args(["-O2", "-c"])
+        .arg(src.join("c.c"))
+        .arg("-o")
+        .arg(m.join("c.o")));
+    for (name, target) in [
+        ("mod", m.join("m.mod.o")),
+        ("common", obj.join(".module-common.o")),
+    ] {
+        run(Command::new("gcc")
+            .args([
+                "-O2",
+                "-c",
+                &format!("-Dglue_global={name}_global"),
+                &format!("-Dglue_local={name}_local"),
+            ])
+            .arg(src.join("glue.c"))
+            .arg("-o")
+            .arg(target));
+    }
+    cmd_file("m/a.o", &src.join("a.c").to_string_lossy());
+    cmd_file("m/b.o", &src.join("b.S").to_string_lossy());
+    cmd_file("m/c.o", &src.join("c.c").to_string_lossy());
+    cmd_file("m/m.mod.o", "m/m.mod.c");
+    cmd_file(".module-common.o", &src.join("glue.c").to_string_lossy());
+    std::fs::write(m.join("m.mod"), "m/a.o\nm/b.o\nm/c.o\n").unwrap();
+    run(Command::new("ld")
+        .args(["-r", "-o"])
+        .arg(m.join("m.o"))
+        .args(["m/a.o", "m/b.o", "m/c.o"])
+        .current_dir(&obj));
+    run(Command::new("ld")
+        .args([
+            "-r",
+            "-o",
+            "m/m.ko",
+            "m/m.o",
+            "m/m.mod.o",
+            ".module-common.o",
+        ])
+        .current_dir(&obj));
+    let b_text =
+        String::from_utf8_lossy(&run(Command::new("readelf").arg("-sW").arg(m.join("b.o"))).stdout)
+            .into_owned();
+    assert!(
+        !b_text.contains(" FILE "),
+        "b.o must have no STT_FILE:\n{b_text}"
+    );
+
+    let opts = KoOptions {
+        trees: Trees::new(&src, &obj, None).unwrap(),
+        from: None,
+    };
+    let ko = PathBuf::from("m/m.ko");
+    let data = std::fs::read(obj.join(&ko)).unwrap();
+    let (out, report) = emit(&opts, &ko, &data).unwrap().unwrap();
+    assert!(report.unmatched.is_empty(), "{:?}", report.unmatched);
+    let decoded = decoded_paths(&out);
+    let helpers: Vec<&str> = decoded
+        .iter()
+        .filter(|(n, _, _)| n == "helper")
+        .map(|(_, _, p)| p.as_deref().unwrap_or("-"))
+        .collect();
+    assert_eq!(helpers, ["a.c", "b.S", "c.c"]);
+    let path_of = |name: &str| {
+        decoded
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .and_then(|(_, _, p)| p.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(path_of("asm_local"), "b.S");
+    assert_eq!(path_of("a_global"), "a.c");
+    assert_eq!(path_of("b_global"), "b.S");
+    assert_eq!(path_of("c_global"), "c.c");
+    assert_eq!(path_of("mod_global"), "m/m.mod.c");
+    assert_eq!(path_of("mod_local"), "m/m.mod.c");
+    assert_eq!(path_of("common_global"), "glue.c");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
