@@ -269,8 +269,8 @@ step_boot() {
 		$'^MODPATHS: ADDR T kotest\\.c:kotest_plain\t\\[kotest\\]' \
 		$'^MODPATHS: ADDR t main\\.c:same_name\t\\[kopaths\\]' \
 		$'^MODPATHS: ADDR t sub/helper\\.c:same_name\t\\[kopaths\\]' \
-		$'^MODPATHS: ADDR [tT] lib/crc32\\.c:crc32_le\t\\[crc32\\]' \
-		$'^MODPATHS: ADDR [tT] lib/bitrev\\.c:bitrev32\t\\[bitrev\\]' \
+		$'^MODPATHS: ADDR [tTW] lib/crc32\\.c:crc32_le\t\\[crc32\\]' \
+		$'^MODPATHS: ADDR . lib/bitrev\\.c:byte_rev_table\t\\[bitrev\\]' \
 		$'^MODPATHS: ADDR t foo_show\t\\[kobject_example\\]' \
 		'MODPATHS: insmod kopaths ok' 'MODPATHS: rmmod kopaths ok' 'ORACLE: insmod kobject-example ok'; do
 		grep -qE -- "$pat" "$out" || fail "console has no /$pat/"
@@ -293,7 +293,7 @@ check_console_paths() {
 		' kotest\.c:kotest_leaf\+0x[0-9a-f]+/0x[0-9a-f]+ \[kotest\]' \
 		' sub/helper\.c:same_name\+0x[0-9a-f]+/0x[0-9a-f]+ \[kopaths\]' \
 		' main\.c:kopaths_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[kopaths\]' \
-		$'^MODPATHS: ADDR [tT] lib/crc32\\.c:crc32_le\t\\[crc32\\]' \
+		$'^MODPATHS: ADDR [tTW] lib/crc32\\.c:crc32_le\t\\[crc32\\]' \
 		'MODPATHS: insmod kopaths ok' 'ORACLE: insmod kotest ok' 'ORACLE: insmod crc32 ok'; do
 		grep -qE -- "$pat" "$out" || fail "console has no /$pat/"
 	done
