@@ -26,6 +26,15 @@ const PATH_MAX: usize = 4096;
 
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The source-path subcommands (`ko-paths`, `verify`, `manifest`) are not part of the C
+    // drop-in; C modpost would take such a word for an object path, which Kbuild never passes.
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if let Some(code) = paths::run_subcommand(&words) {
+        std::process::exit(code);
+    }
     let code = match cli::parse_args(&args) {
         Ok(opts) => {
             let mut diags = Diags::immediate();

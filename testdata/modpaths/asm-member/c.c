@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* member 3 of 3 (C): another static helper() */
+static __attribute__((noinline)) int helper(int x) { return x * 3; }
+int c_global(int x) { return helper(x) + 3; }
