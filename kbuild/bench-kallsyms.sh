@@ -12,7 +12,7 @@
 # It also checks that both outputs are identical.
 #
 # Inputs: Debian's System.map if present ($MODPOST_RS_DISTRO_DIR/kallsyms/System.map, default
-# DEST /root/.cache/modpost-rs/distro; see /work/shared/docs/distro-inputs.md), and the
+# DEST /root/.cache/modpost-rs/distro; see ../shared/docs/distro-inputs.md), and the
 # fixture build's .tmp_vmlinux1.syms (fixture: $MODPOST_RS_FIXTURE, else kbuild/oracle.sh env).
 # Environment: RUNS (default 7), CARGO_TARGET_DIR, BENCH_DIR (scratch, default /dev/shm).
 set -euo pipefail
