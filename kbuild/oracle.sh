@@ -7,6 +7,7 @@
 #   kbuild/oracle.sh [prepare|env|boot]
 #
 # prepare (default): make sure the cached fixture exists; a warm cache takes seconds.
+# source:            only the Debian packages and the extracted linux-source-6.12.
 # env:               print shell assignments (SRC=, BUILD=, WORK=, LOGS=) for the cached fixture.
 # boot:              boot the cached fixture in QEMU and check the Call Trace.
 #
@@ -68,7 +69,8 @@ step() { # $1 = step name; runs it once per cache dir
 	touch "$WORK/.done-$s"
 }
 
-prepare() {
+# Debian's packages and the extracted source, without building anything.
+source_only() {
 	if ! need_deps; then
 		log DEPS "apt-get install (kernel build tools, qemu, linux-source-6.12)"
 		WORK=$CACHE/deps LOGS=$CACHE/deps bash "$FIXTURE/build-fixture.sh" deps \
@@ -83,6 +85,10 @@ prepare() {
 		mv "$tmp/linux-source-6.12" "$SRC"
 		rmdir "$tmp"
 	fi
+}
+
+prepare() {
+	source_only
 	mkdir -p "$WORK"
 	step config
 	step build
@@ -92,7 +98,8 @@ prepare() {
 
 case "${1:-prepare}" in
 prepare) prepare ;;
+source) source_only ;;
 env) setup_vars; printf 'SRC=%q\nWORK=%q\nBUILD=%q\nLOGS=%q\n' "$SRC" "$WORK" "$BUILD" "$LOGS" ;;
 boot) setup_vars; bash "$FIXTURE/build-fixture.sh" boot ;;
-*) echo "usage: oracle.sh [prepare|env|boot]" >&2; exit 2 ;;
+*) echo "usage: oracle.sh [prepare|source|env|boot]" >&2; exit 2 ;;
 esac
