@@ -23,4 +23,4 @@ sed -n '/kotest: leaf=/p' "$LOGS/boot-tcg.log"
 cat "$LOGS/boot-tcg-kotest-trace.txt"
 echo
 echo "/proc/kallsyms (module symbols):"
-grep -E 'kotest\.c:kotest_(leaf|ns)' "$LOGS/boot-tcg.log" | head -4 || true
+sed -n "/ORACLE: kallsyms sample:/,/ORACLE: sysrq/p" "$LOGS/boot-tcg.log" | sed "1d;$d"
