@@ -22,5 +22,5 @@ echo
 sed -n '/kotest: leaf=/p' "$LOGS/boot-tcg.log"
 cat "$LOGS/boot-tcg-kotest-trace.txt"
 echo
-echo "/proc/kallsyms (module symbols):"
+echo "/proc/kallsyms sample:"
 sed -n "/ORACLE: kallsyms sample:/,/ORACLE: sysrq/p" "$LOGS/boot-tcg.log" | sed "1d;$d"
