@@ -482,10 +482,10 @@ fn json_report(
             format!("{}: {n}", json_str(k.name()))
         })
         .collect();
-    let _ = write!(
+    let _ = writeln!(
         t,
         "  \"counts\": {{\"modules\": {modules}, \"modules_with_problems\": {bad_modules}, \
-\"vmlinux\": {}, \"compared_with_c\": {}, \"problems\": {}, \"by_kind\": {{{}}}}},\n",
+\"vmlinux\": {}, \"compared_with_c\": {}, \"problems\": {}, \"by_kind\": {{{}}}}},",
         reports.iter().filter(|r| r.vmlinux).count(),
         reports.iter().filter(|r| r.against).count(),
         problems.len(),
