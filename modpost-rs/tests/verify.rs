@@ -421,6 +421,26 @@ fn against_the_c_modpost() {
         "print([(p['file'], p['kind']) for p in d['problems']])",
     );
     assert_eq!(got, "[('build/.Module.symvers.cmd', 'against-failed')]");
+
+    // An external module's command ran in the kernel build directory: refused, with the reason.
+    let kotest = fixture().join("kotest");
+    let r = verify(
+        &[
+            "--no-paths",
+            "--against",
+            c.to_str().unwrap(),
+            kotest.to_str().unwrap(),
+        ],
+        scratch.path(),
+    );
+    assert_eq!(r.code, 1);
+    let lines = problem_lines(&r);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with(&format!("{}/.Module.symvers.cmd: ", kotest.display()))
+            && lines[0].contains("(an external-module build); --against needs a kernel build tree"),
+        "{lines:?}"
+    );
 }
 
 #[test]

@@ -103,13 +103,24 @@ fn recorded_args(tree: &Path) -> Result<Vec<String>, (PathBuf, String)> {
             crate::diag::strerror(&e)
         ))
     })?;
-    let line = text
+    // `savedcmd_<target> := <command>` (`cmd_` before Linux 6.4).
+    let (target, line) = text
         .lines()
         .find_map(|l| {
-            l.strip_prefix("savedcmd_Module.symvers :=")
-                .or_else(|| l.strip_prefix("cmd_Module.symvers :="))
+            let rest = l
+                .strip_prefix("savedcmd_")
+                .or_else(|| l.strip_prefix("cmd_"))?;
+            rest.split_once(" :=")
         })
         .ok_or_else(|| fail("no savedcmd_Module.symvers line".into()))?;
+    if target != "Module.symvers" {
+        // An external module: modpost ran in the kernel build directory on absolute paths
+        // into this tree, which a scratch copy of the tree cannot reproduce.
+        return Err(fail(format!(
+            "the command was recorded for {target} (an external-module build); \
+             --against needs a kernel build tree"
+        )));
+    }
     let words = shell_words(&unescape_make(line)).map_err(fail)?;
     match words.split_first() {
         Some((prog, args)) if prog.ends_with("modpost") => Ok(args.to_vec()),
