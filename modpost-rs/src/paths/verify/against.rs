@@ -172,6 +172,18 @@ fn outputs(tree: &Path, args: &[String]) -> Result<Vec<String>, (PathBuf, String
             outs.push(format!("{stem}.mod.c"));
         }
     }
+    // Outputs are deleted in the scratch copies before the runs: a path leaving the copy
+    // would delete a file of the real tree (or elsewhere).
+    let leaves_tree = |rel: &String| {
+        let p = Path::new(rel);
+        p.is_absolute() || p.components().any(|c| c == std::path::Component::ParentDir)
+    };
+    if let Some(bad) = outs.iter().find(|r| leaves_tree(r)) {
+        return Err((
+            tree.join(".Module.symvers.cmd"),
+            format!("output {bad} is outside the tree; --against only reruns commands that write inside it"),
+        ));
+    }
     Ok(outs)
 }
 
@@ -263,6 +275,20 @@ fn compare(tree: &Path, c_modpost: &Path) -> Result<Vec<Problem>, (PathBuf, Stri
             .map(|d| d.as_nanos())
             .unwrap_or_default()
     )));
+    if let (Ok(tree_abs), Ok(tmp_abs)) = (
+        std::fs::canonicalize(tree),
+        std::fs::canonicalize(std::env::temp_dir()),
+    ) {
+        if tmp_abs.starts_with(&tree_abs) {
+            return Err((
+                tree.to_path_buf(),
+                format!(
+                    "the scratch directory {} would be inside the tree; set TMPDIR elsewhere",
+                    tmp_abs.display()
+                ),
+            ));
+        }
+    }
     let mut results = Vec::new();
     for (name, tool) in [("c", &c_tool), ("rs", &self_exe)] {
         let copy = scratch.0.join(name);
@@ -329,6 +355,18 @@ mod tests {
         );
         assert!(shell_words("sed s/a/b/ modules.order | scripts/mod/modpost -T -").is_err());
         assert_eq!(unescape_make("a$$b$(pound)c"), "a$b#c");
+    }
+
+    #[test]
+    fn outputs_must_stay_inside_the_tree() {
+        let tree = Path::new("/nonexistent");
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            outputs(tree, &args(&["-M", "-oModule.symvers", "vmlinux.o"])).unwrap(),
+            ["Module.symvers", ".vmlinux.export.c"]
+        );
+        assert!(outputs(tree, &args(&["-o", "/tmp/Module.symvers"])).is_err());
+        assert!(outputs(tree, &args(&["-d", "../nsdeps"])).is_err());
     }
 
     #[test]
