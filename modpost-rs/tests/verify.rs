@@ -168,6 +168,47 @@ fn vmlinux_with_paths_passes() {
     );
 }
 
+/// A kernel build with CONFIG_KALLSYMS_PATHS=y whose modules got their sections from Kbuild
+/// (Makefile.modfinal running `ko-paths`): `MODPOST_RS_MODPATHS_BUILD`, else the build
+/// kbuild/test-modpaths.sh makes. Missing: the test fails and says how to make one.
+fn modpaths_build() -> PathBuf {
+    let p = std::env::var_os("MODPOST_RS_MODPATHS_BUILD").map_or_else(
+        || PathBuf::from("/root/.cache/modpost-rs/wt-modpaths/test/build-6.12"),
+        PathBuf::from,
+    );
+    assert!(
+        p.join(".config").is_file() && p.join("modules.order").is_file(),
+        "no kernel build with module paths at {}: run kbuild/test-modpaths.sh (its build step) \
+         and set MODPOST_RS_MODPATHS_BUILD to its build-6.12",
+        p.display()
+    );
+    p
+}
+
+#[test]
+fn kbuild_built_paths_tree_passes() {
+    let build = modpaths_build();
+    let scratch = Scratch::new("verify-kbuild");
+    let tree = scratch.path().join("build");
+    link_copy(&build, &tree);
+    // Its vmlinux is linked without paths until the vmlinux-paths work is in that build;
+    // the vmlinux side is covered by vmlinux_with_paths_passes.
+    let _ = std::fs::remove_file(tree.join("vmlinux"));
+    let r = verify(&["build"], scratch.path());
+    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
+    assert_eq!(
+        text(&r.stdout),
+        format!(
+            "modpost-rs verify: {} modules, 0 with problems, 0 vmlinux, 0 problems\n",
+            modules_of(&tree).len()
+        )
+    );
+    // modpost-rs also matches the C modpost on this (differently configured) build.
+    let c = c_modpost();
+    let r = verify(&["--against", c.to_str().unwrap(), "build"], scratch.path());
+    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
+}
+
 #[test]
 fn missing_section_is_reported() {
     let scratch = Scratch::new("verify-missing");
