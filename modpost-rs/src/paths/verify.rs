@@ -392,7 +392,14 @@ pub(crate) fn run(args: &[String]) -> i32 {
         .iter()
         .all(|r| r.modules == 0 && !r.vmlinux && !r.against);
     let text = if opts.json {
-        json_report(&opts, &reports, &problems, modules, bad_modules)
+        json_report(
+            &opts,
+            &reports,
+            &problems,
+            modules,
+            bad_modules,
+            !nothing_checked,
+        )
     } else {
         let mut t = String::new();
         for p in &problems {
@@ -450,6 +457,7 @@ fn json_report(
     problems: &[&Problem],
     modules: usize,
     bad_modules: usize,
+    checked_something: bool,
 ) -> String {
     let mut t = String::from("{\n  \"trees\": [");
     for (i, tree) in opts.trees.iter().enumerate() {
@@ -491,7 +499,12 @@ fn json_report(
         problems.len(),
         by_kind.join(", ")
     );
-    let _ = writeln!(t, "  \"ok\": {}\n}}", problems.is_empty());
+    // `ok` is the exit status: nothing checked at all is a failure, as in text mode.
+    let _ = writeln!(
+        t,
+        "  \"ok\": {}\n}}",
+        problems.is_empty() && checked_something
+    );
     t
 }
 
