@@ -13,9 +13,10 @@
 //! for the invariants the kernel's lookups rely on; any problem goes to stderr and makes the
 //! exit status 1. See docs/decode.md.
 
-mod image;
 mod module;
-mod tables;
+
+// The table decoding is shared with `modpost-rs verify` through the modpost library.
+use modpost::kallsyms_tables::{image, tables};
 
 use std::ffi::OsString;
 use std::io::{self, Write};

@@ -25,10 +25,7 @@ pub(crate) fn run_subcommand(args: &[String]) -> Option<i32> {
 }
 
 fn run_verify(args: &[String]) -> i32 {
-    if args.is_empty() || args.iter().any(|a| a.starts_with('-')) {
-        eprintln!("usage: modpost-rs verify TREE...");
-        return 2;
-    }
+    // verify parses its own options (--json, --against, --paths/--no-paths).
     verify::run(args)
 }
 

@@ -22,7 +22,7 @@ struct Loaded<'a> {
 }
 
 /// Word size of an ELF file, or an error if it is not ELF.
-pub(crate) fn elf_class<'a, R: ReadRef<'a>>(data: R) -> Result<bool, String> {
+pub fn elf_class<'a, R: ReadRef<'a>>(data: R) -> Result<bool, String> {
     match FileKind::parse(data) {
         Ok(FileKind::Elf64) => Ok(true),
         Ok(FileKind::Elf32) => Ok(false),
@@ -34,7 +34,7 @@ pub(crate) fn elf_class<'a, R: ReadRef<'a>>(data: R) -> Result<bool, String> {
 /// The tables of a vmlinux, or `None` if its symtab has no `kallsyms_num_syms`. `data` may be
 /// a `ReadCache` over the file: only the headers, the symbol table and the sections holding the
 /// tables are read (a distro vmlinux with DWARF is 350 MB, its tables a few).
-pub(crate) fn find_tables<'a, R: ReadRef<'a>>(data: R) -> Result<Option<RawTables<'a>>, String> {
+pub fn find_tables<'a, R: ReadRef<'a>>(data: R) -> Result<Option<RawTables<'a>>, String> {
     if elf_class(data)? {
         find_tables_in::<elf::FileHeader64<Endianness>, R>(data)
     } else {

@@ -10,10 +10,10 @@ use std::fmt;
 
 /// Longest name the kernel keeps, including the NUL (`KSYM_NAME_LEN`, include/linux/kallsyms.h).
 /// scripts/kallsyms drops longer symbols; the kernel truncates what it expands to this size.
-pub(crate) const KSYM_NAME_LEN: usize = 512;
+pub const KSYM_NAME_LEN: usize = 512;
 
 /// The eight table labels, in the order scripts/kallsyms writes them.
-pub(crate) const TABLE_LABELS: [&str; 8] = [
+pub const TABLE_LABELS: [&str; 8] = [
     "kallsyms_num_syms",
     "kallsyms_names",
     "kallsyms_markers",
@@ -26,25 +26,25 @@ pub(crate) const TABLE_LABELS: [&str; 8] = [
 
 /// One table as found in the image: its bytes from its label to the point it cannot pass.
 #[derive(Debug, Clone)]
-pub(crate) struct Table<'a> {
+pub struct Table<'a> {
     /// The label naming the table, e.g. `kallsyms_names`.
-    pub(crate) label: &'static str,
+    pub label: &'static str,
     /// Link-time address of the label.
-    pub(crate) addr: u64,
+    pub addr: u64,
     /// The bytes from the label up to `limit`.
-    pub(crate) bytes: &'a [u8],
+    pub bytes: &'a [u8],
     /// What ends `bytes`, for messages: the next table's label or the end of the section.
-    pub(crate) limit: String,
+    pub limit: String,
     /// True when `limit` is the next kallsyms label, so bytes left over after the table's
     /// entries (beyond alignment padding) mean the entry count is wrong.
-    pub(crate) limit_is_label: bool,
+    pub limit_is_label: bool,
 }
 
 /// Why a table could not be decoded at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct DecodeError {
+pub struct DecodeError {
     /// What was wrong, naming the table, the entry, its offset and address.
-    pub(crate) what: String,
+    pub what: String,
 }
 
 impl fmt::Display for DecodeError {
@@ -87,15 +87,15 @@ impl<'a> Table<'a> {
 
 /// Byte order and word size of the image the tables come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Target {
+pub struct Target {
     /// Big-endian image.
-    pub(crate) big_endian: bool,
+    pub big_endian: bool,
     /// 64-bit image (`unsigned long` is 8 bytes); otherwise 4.
-    pub(crate) is_64: bool,
+    pub is_64: bool,
 }
 
 impl Target {
-    pub(crate) fn u16(self, b: [u8; 2]) -> u16 {
+    pub fn u16(self, b: [u8; 2]) -> u16 {
         if self.big_endian {
             u16::from_be_bytes(b)
         } else {
@@ -103,7 +103,7 @@ impl Target {
         }
     }
 
-    pub(crate) fn u32(self, b: [u8; 4]) -> u32 {
+    pub fn u32(self, b: [u8; 4]) -> u32 {
         if self.big_endian {
             u32::from_be_bytes(b)
         } else {
@@ -111,7 +111,7 @@ impl Target {
         }
     }
 
-    pub(crate) fn u64(self, b: [u8; 8]) -> u64 {
+    pub fn u64(self, b: [u8; 8]) -> u64 {
         if self.big_endian {
             u64::from_be_bytes(b)
         } else {
@@ -120,7 +120,7 @@ impl Target {
     }
 
     /// Mask of an `unsigned long`, for the kernel's wrapping address arithmetic.
-    pub(crate) fn ulong_mask(self) -> u64 {
+    pub fn ulong_mask(self) -> u64 {
         if self.is_64 {
             u64::MAX
         } else {
@@ -129,7 +129,7 @@ impl Target {
     }
 
     /// Hex digits of a `%px` pointer: 16 on 64-bit, 8 on 32-bit.
-    pub(crate) fn pointer_digits(self) -> usize {
+    pub fn pointer_digits(self) -> usize {
         if self.is_64 {
             16
         } else {
@@ -168,7 +168,7 @@ fn read_u32(
 }
 
 /// Reads an `unsigned long` (4 or 8 bytes by target).
-pub(crate) fn read_ulong(t: Target, table: &Table<'_>) -> Result<u64, DecodeError> {
+pub fn read_ulong(t: Target, table: &Table<'_>) -> Result<u64, DecodeError> {
     if t.is_64 {
         let b = table.get(0, 8, || "the value".into())?;
         Ok(t.u64([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
@@ -179,31 +179,31 @@ pub(crate) fn read_ulong(t: Target, table: &Table<'_>) -> Result<u64, DecodeErro
 
 /// The raw tables of one image, before decoding.
 #[derive(Debug, Clone)]
-pub(crate) struct RawTables<'a> {
+pub struct RawTables<'a> {
     /// Byte order and word size.
-    pub(crate) target: Target,
+    pub target: Target,
     /// `kallsyms_num_syms`.
-    pub(crate) num_syms: Table<'a>,
+    pub num_syms: Table<'a>,
     /// `kallsyms_names`.
-    pub(crate) names: Table<'a>,
+    pub names: Table<'a>,
     /// `kallsyms_markers`.
-    pub(crate) markers: Table<'a>,
+    pub markers: Table<'a>,
     /// `kallsyms_token_table`.
-    pub(crate) token_table: Table<'a>,
+    pub token_table: Table<'a>,
     /// `kallsyms_token_index`.
-    pub(crate) token_index: Table<'a>,
+    pub token_index: Table<'a>,
     /// `kallsyms_offsets`.
-    pub(crate) offsets: Table<'a>,
+    pub offsets: Table<'a>,
     /// `kallsyms_relative_base`.
-    pub(crate) relative_base: Table<'a>,
+    pub relative_base: Table<'a>,
     /// `kallsyms_seqs_of_names`.
-    pub(crate) seqs_of_names: Table<'a>,
+    pub seqs_of_names: Table<'a>,
 }
 
 /// How `kallsyms_offsets` encodes addresses (scripts/kallsyms.c write_src,
 /// kernel/kallsyms.c kallsyms_sym_address).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum OffsetMode {
+pub enum OffsetMode {
     /// Without CONFIG_KALLSYMS_ABSOLUTE_PERCPU: `relative_base + (u32)offset`.
     Relative,
     /// With CONFIG_KALLSYMS_ABSOLUTE_PERCPU: a non-negative offset is the absolute address (the
@@ -213,7 +213,7 @@ pub(crate) enum OffsetMode {
 
 impl OffsetMode {
     /// The address the kernel computes for `offset`.
-    pub(crate) fn address(self, offset: i32, relative_base: u64, t: Target) -> u64 {
+    pub fn address(self, offset: i32, relative_base: u64, t: Target) -> u64 {
         let addr = match self {
             OffsetMode::Relative => relative_base.wrapping_add(u64::from(offset as u32)),
             OffsetMode::AbsolutePercpu if offset >= 0 => offset as u64,
@@ -228,36 +228,36 @@ impl OffsetMode {
 
 /// One entry of `kallsyms_names`, expanded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Entry {
+pub struct Entry {
     /// Offset of the entry (its length byte) in `kallsyms_names`.
-    pub(crate) offset: u32,
+    pub offset: u32,
     /// The type character, as kernel/kallsyms.c kallsyms_get_symbol_type reads it: the first
     /// character of the first byte's token (0 if that token is empty).
-    pub(crate) kind: u8,
+    pub kind: u8,
     /// The name: the expansion minus its first character, untruncated.
-    pub(crate) name: Vec<u8>,
+    pub name: Vec<u8>,
     /// Number of compressed bytes (the ULEB128 length).
-    pub(crate) compressed_len: usize,
+    pub compressed_len: usize,
     /// True if the second length byte had its high bit set (a 3-byte ULEB128 the kernel
     /// does not understand).
-    pub(crate) long_uleb: bool,
+    pub long_uleb: bool,
     /// True if the first compressed byte's token is empty, which shifts the type character.
-    pub(crate) empty_first_token: bool,
+    pub empty_first_token: bool,
     /// True if some compressed byte maps to an empty token.
-    pub(crate) empty_token: bool,
+    pub empty_token: bool,
 }
 
 /// The expanded token table: 256 NUL-terminated strings located through `kallsyms_token_index`.
 #[derive(Debug, Clone)]
-pub(crate) struct Tokens {
+pub struct Tokens {
     /// `kallsyms_token_index`.
-    pub(crate) index: Vec<u16>,
+    pub index: Vec<u16>,
     /// The string each index points at.
-    pub(crate) strings: Vec<Vec<u8>>,
+    pub strings: Vec<Vec<u8>>,
 }
 
 /// Reads `kallsyms_token_index` and the strings it points to in `kallsyms_token_table`.
-pub(crate) fn decode_tokens(t: Target, raw: &RawTables<'_>) -> Result<Tokens, DecodeError> {
+pub fn decode_tokens(t: Target, raw: &RawTables<'_>) -> Result<Tokens, DecodeError> {
     let mut index = Vec::with_capacity(256);
     let mut strings = Vec::with_capacity(256);
     for i in 0..256 {
@@ -280,7 +280,7 @@ pub(crate) fn decode_tokens(t: Target, raw: &RawTables<'_>) -> Result<Tokens, De
 
 /// Decodes `count` entries of `kallsyms_names` the way kallsyms_expand_symbol does.
 /// Returns the entries and the offset just past the last one.
-pub(crate) fn decode_names(
+pub fn decode_names(
     names: &Table<'_>,
     count: u32,
     tokens: &Tokens,
@@ -338,11 +338,7 @@ pub(crate) fn decode_names(
 }
 
 /// Reads `count` signed entries of `kallsyms_offsets`.
-pub(crate) fn decode_offsets(
-    t: Target,
-    raw: &RawTables<'_>,
-    count: u32,
-) -> Result<Vec<i32>, DecodeError> {
+pub fn decode_offsets(t: Target, raw: &RawTables<'_>, count: u32) -> Result<Vec<i32>, DecodeError> {
     (0..count as usize)
         .map(|i| read_u32(t, &raw.offsets, 4 * i, || format!("entry {i}")).map(|v| v as i32))
         .collect()
@@ -357,7 +353,7 @@ pub(crate) fn decode_offsets(
 /// decoded addresses never decrease, and every non-negative (absolute) entry has type 'A'.
 /// Two relative symbols at different addresses, or one relative symbol that is not 'A', already
 /// rule one of the readings out.
-pub(crate) fn detect_mode(offsets: &[i32], kinds: &[u8]) -> Option<OffsetMode> {
+pub fn detect_mode(offsets: &[i32], kinds: &[u8]) -> Option<OffsetMode> {
     let relative_fits = offsets.first().is_none_or(|&o| o == 0)
         && offsets.windows(2).all(|w| (w[0] as u32) <= (w[1] as u32));
     // Order of absolute-percpu addresses without a base: absolute values first (they are small,
@@ -381,7 +377,7 @@ pub(crate) fn detect_mode(offsets: &[i32], kinds: &[u8]) -> Option<OffsetMode> {
 
 /// Reads `count` entries of `kallsyms_seqs_of_names` (24-bit big-endian symbol indexes,
 /// kernel/kallsyms.c get_symbol_seq). Returns as many as fit and whether the table was short.
-pub(crate) fn decode_seqs(raw: &RawTables<'_>, count: u32) -> (Vec<u32>, bool) {
+pub fn decode_seqs(raw: &RawTables<'_>, count: u32) -> (Vec<u32>, bool) {
     let mut seqs = Vec::with_capacity((count as usize).min(raw.seqs_of_names.bytes.len() / 3));
     for i in 0..count as usize {
         match raw.seqs_of_names.bytes.get(3 * i..3 * i + 3) {
@@ -394,35 +390,35 @@ pub(crate) fn decode_seqs(raw: &RawTables<'_>, count: u32) -> (Vec<u32>, bool) {
 
 /// One decoded vmlinux symbol.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Symbol {
+pub struct Symbol {
     /// Address as the kernel computes it.
-    pub(crate) addr: u64,
+    pub addr: u64,
     /// Type character.
-    pub(crate) kind: u8,
+    pub kind: u8,
     /// Name, untruncated.
-    pub(crate) name: Vec<u8>,
+    pub name: Vec<u8>,
 }
 
 /// Everything decoded from one image.
 #[derive(Debug, Clone)]
-pub(crate) struct Decoded {
+pub struct Decoded {
     /// Byte order and word size.
-    pub(crate) target: Target,
+    pub target: Target,
     /// The symbols in table (address) order.
-    pub(crate) symbols: Vec<Symbol>,
+    pub symbols: Vec<Symbol>,
     /// The offset encoding used for `symbols`.
-    pub(crate) mode: OffsetMode,
+    pub mode: OffsetMode,
     /// `kallsyms_relative_base`.
-    pub(crate) relative_base: u64,
+    pub relative_base: u64,
     /// Names are `path:name` (CONFIG_KALLSYMS_PATHS): some name contains a ':'.
-    pub(crate) qualified: bool,
+    pub qualified: bool,
     /// One line per inconsistency found (empty if the tables are consistent).
-    pub(crate) problems: Vec<String>,
+    pub problems: Vec<String>,
 }
 
 /// The part of a `path:name` after the first ':' (C symbol names have no ':'; paths never do
 /// either, so the first one is the separator). The whole name if there is none.
-pub(crate) fn bare_name(name: &[u8]) -> &[u8] {
+pub fn bare_name(name: &[u8]) -> &[u8] {
     match name.iter().position(|&b| b == b':') {
         Some(i) => &name[i + 1..],
         None => name,
@@ -440,25 +436,25 @@ fn order_key(s: &Symbol, qualified: bool) -> [&[u8]; 2] {
 
 /// Everything read from the tables before the offset mode is known.
 #[derive(Debug, Clone)]
-pub(crate) struct Parsed {
+pub struct Parsed {
     /// Byte order and word size.
-    pub(crate) target: Target,
+    pub target: Target,
     /// `kallsyms_num_syms`.
-    pub(crate) num_syms: u32,
+    pub num_syms: u32,
     /// The expanded names.
-    pub(crate) entries: Vec<Entry>,
+    pub entries: Vec<Entry>,
     /// Offset just past the last name entry.
-    pub(crate) names_end: usize,
+    pub names_end: usize,
     /// `kallsyms_offsets`.
-    pub(crate) offsets: Vec<i32>,
+    pub offsets: Vec<i32>,
     /// `kallsyms_relative_base`.
-    pub(crate) relative_base: u64,
+    pub relative_base: u64,
     /// The token table.
-    pub(crate) tokens: Tokens,
+    pub tokens: Tokens,
 }
 
 /// Reads every table the listing needs; fails only if one cannot be read at all.
-pub(crate) fn parse(raw: &RawTables<'_>) -> Result<Parsed, DecodeError> {
+pub fn parse(raw: &RawTables<'_>) -> Result<Parsed, DecodeError> {
     let t = raw.target;
     let num_syms = read_u32(t, &raw.num_syms, 0, || "the value".into())?;
     let tokens = decode_tokens(t, raw)?;
@@ -531,7 +527,7 @@ fn check_trailing(p: &mut Problems, table: &Table<'_>, used: usize, t: Target, e
 }
 
 /// Decodes the addresses with `mode` and runs every consistency check.
-pub(crate) fn finish(raw: &RawTables<'_>, parsed: Parsed, mode: OffsetMode) -> Decoded {
+pub fn finish(raw: &RawTables<'_>, parsed: Parsed, mode: OffsetMode) -> Decoded {
     let t = parsed.target;
     let n = parsed.num_syms as usize;
     let mut p = Problems {

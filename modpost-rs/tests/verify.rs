@@ -1,0 +1,523 @@
+//! `modpost-rs verify` on real trees: the fixture kernel build (hard-link copies, files that a
+//! case changes are replaced by new files, never written through a link), its modules given
+//! `.kallsyms_paths` by `modpost-rs ko-paths`, and a vmlinux built with source paths.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `modpost-rs verify ARGS...` run in `cwd`.
+fn verify(args: &[&str], cwd: &Path) -> Run {
+    let mut all = vec!["verify"];
+    all.extend_from_slice(args);
+    run(&modpost_rs(), &all, cwd)
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Replace `path` (possibly a hard link into the fixture) with a new file holding `data`.
+fn replace(path: &Path, data: &[u8]) {
+    let _ = std::fs::remove_file(path);
+    std::fs::write(path, data).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+/// The source tree of the fixture build (its Makefile is `include <srctree>/Makefile`).
+fn fixture_srctree(build: &Path) -> PathBuf {
+    let makefile = std::fs::read_to_string(build.join("Makefile")).expect("fixture Makefile");
+    let src = makefile
+        .lines()
+        .find_map(|l| l.strip_prefix("include ")?.strip_suffix("/Makefile"))
+        .expect("the fixture Makefile names no source tree");
+    PathBuf::from(src)
+}
+
+fn modules_of(tree: &Path) -> Vec<String> {
+    let order = std::fs::read_to_string(tree.join("modules.order")).expect("modules.order");
+    order
+        .lines()
+        .map(|l| format!("{}.ko", l.trim_end_matches(".o")))
+        .collect()
+}
+
+/// A hard-link copy of the fixture build at `<scratch>/build`.
+fn fixture_copy(scratch: &Scratch) -> PathBuf {
+    let tree = scratch.path().join("build");
+    link_copy(&build_dir(), &tree);
+    tree
+}
+
+/// Turn CONFIG_KALLSYMS_PATHS on in the tree's `.config` (a new file).
+fn enable_paths_config(tree: &Path) {
+    let mut config = std::fs::read(tree.join(".config")).expect(".config");
+    config.extend_from_slice(b"CONFIG_KALLSYMS_PATHS=y\n");
+    replace(&tree.join(".config"), &config);
+}
+
+/// A build tree with source paths on and every module given a fresh, complete
+/// `.kallsyms_paths` by `modpost-rs ko-paths` (which writes new files, so the fixture is not
+/// touched). Its vmlinux has no paths, so it is removed unless the case brings its own.
+fn paths_tree(scratch: &Scratch) -> PathBuf {
+    let tree = fixture_copy(scratch);
+    enable_paths_config(&tree);
+    let src = fixture_srctree(&tree);
+    let mut args = vec![
+        "ko-paths".to_string(),
+        "--srctree".into(),
+        src.display().to_string(),
+        "--objtree".into(),
+        ".".into(),
+    ];
+    args.extend(modules_of(&tree));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = run(&modpost_rs(), &args, &tree);
+    assert_eq!(r.code, 0, "ko-paths failed: {}", text(&r.stderr));
+    std::fs::remove_file(tree.join("vmlinux")).unwrap();
+    tree
+}
+
+/// The summary line and the problem lines of a text-mode run.
+fn problem_lines(r: &Run) -> Vec<String> {
+    let out = text(&r.stdout);
+    let mut lines: Vec<String> = out.lines().map(str::to_string).collect();
+    let summary = lines.pop().expect("no summary line");
+    assert!(
+        summary.starts_with("modpost-rs verify: "),
+        "last line is not the summary: {summary}"
+    );
+    lines
+}
+
+/// Run python3 on the `--json` output: it must parse; returns what `script` prints.
+fn json_query(json: &[u8], script: &str) -> String {
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(format!("import json,sys\nd=json.load(sys.stdin)\n{script}"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 (needed to check the JSON output)");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(json).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the --json output does not parse: {}\n{}",
+        text(&out.stderr),
+        text(json)
+    );
+    text(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn good_trees_pass() {
+    let scratch = Scratch::new("verify-good");
+    let tree = paths_tree(&scratch);
+    let r = verify(&["build"], scratch.path());
+    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
+    assert_eq!(
+        text(&r.stdout),
+        "modpost-rs verify: 64 modules, 0 with problems, 0 vmlinux, 0 problems\n"
+    );
+    // An install-style tree (modules only) passes too.
+    let r = verify(&[tree.join("lib").to_str().unwrap()], scratch.path());
+    assert_eq!(r.code, 0, "{}", text(&r.stdout));
+
+    // The fixture as built (paths off): modules without sections are fine, and the vmlinux
+    // tables decode without a problem. verify only reads, so the fixture itself is the tree.
+    let r = verify(&[build_dir().to_str().unwrap()], scratch.path());
+    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
+    assert!(
+        text(&r.stdout).ends_with("64 modules, 0 with problems, 1 vmlinux, 0 problems\n"),
+        "{}",
+        text(&r.stdout)
+    );
+}
+
+/// A vmlinux linked with source paths: `MODPOST_RS_PATHS_VMLINUX`, else the vmlinux-paths
+/// worker's build. Missing: the test fails and says how to provide one.
+fn paths_vmlinux() -> PathBuf {
+    let p = std::env::var_os("MODPOST_RS_PATHS_VMLINUX").map_or_else(
+        || PathBuf::from("/root/.cache/modpost-rs/wt-vmpaths/paths-on/build-6.12/vmlinux"),
+        PathBuf::from,
+    );
+    assert!(
+        p.is_file(),
+        "no vmlinux linked with CONFIG_KALLSYMS_PATHS=y at {}: build one (kbuild/test-vmlinux-paths \
+         or a patched kernel build) and set MODPOST_RS_PATHS_VMLINUX",
+        p.display()
+    );
+    p
+}
+
+#[test]
+fn vmlinux_with_paths_passes() {
+    let image = paths_vmlinux();
+    let scratch = Scratch::new("verify-vmpaths");
+    let tree = paths_tree(&scratch);
+    std::fs::hard_link(&image, tree.join("vmlinux")).unwrap();
+    let r = verify(&["build"], scratch.path());
+    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
+    assert_eq!(
+        text(&r.stdout),
+        "modpost-rs verify: 64 modules, 0 with problems, 1 vmlinux, 0 problems\n"
+    );
+}
+
+/// A kernel build with CONFIG_KALLSYMS_PATHS=y whose modules got their sections from Kbuild
+/// (Makefile.modfinal running `ko-paths`): `MODPOST_RS_MODPATHS_BUILD`, else the build
+/// kbuild/test-modpaths.sh makes. Missing: the test fails and says how to make one.
+fn modpaths_build() -> PathBuf {
+    let p = std::env::var_os("MODPOST_RS_MODPATHS_BUILD").map_or_else(
+        || PathBuf::from("/root/.cache/modpost-rs/wt-modpaths/test/build-6.12"),
+        PathBuf::from,
+    );
+    assert!(
+        p.join(".config").is_file() && p.join("modules.order").is_file(),
+        "no kernel build with module paths at {}: run kbuild/test-modpaths.sh (its build step) \
+         and set MODPOST_RS_MODPATHS_BUILD to its build-6.12",
+        p.display()
+    );
+    p
+}
+
+#[test]
+fn kbuild_built_paths_tree_passes() {
+    let build = modpaths_build();
+    let scratch = Scratch::new("verify-kbuild");
+    let tree = scratch.path().join("build");
+    link_copy(&build, &tree);
+    // Its vmlinux is linked without paths until the vmlinux-paths work is in that build;
+    // the vmlinux side is covered by vmlinux_with_paths_passes.
+    let _ = std::fs::remove_file(tree.join("vmlinux"));
+    let r = verify(&["build"], scratch.path());
+    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
+    assert_eq!(
+        text(&r.stdout),
+        format!(
+            "modpost-rs verify: {} modules, 0 with problems, 0 vmlinux, 0 problems\n",
+            modules_of(&tree).len()
+        )
+    );
+    // modpost-rs also matches the C modpost on this (differently configured) build.
+    let c = c_modpost();
+    let r = verify(&["--against", c.to_str().unwrap(), "build"], scratch.path());
+    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
+}
+
+#[test]
+fn missing_section_is_reported() {
+    let scratch = Scratch::new("verify-missing");
+    let tree = paths_tree(&scratch);
+    let ko = tree.join("lib/crc32.ko");
+    let out = scratch.path().join("crc32-nopaths.ko");
+    let st = Command::new("objcopy")
+        .arg("--remove-section=.kallsyms_paths")
+        .arg(&ko)
+        .arg(&out)
+        .status()
+        .expect("objcopy");
+    assert!(st.success());
+    replace(&ko, &std::fs::read(&out).unwrap());
+    let r = verify(&["build"], scratch.path());
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        problem_lines(&r),
+        ["build/lib/crc32.ko: built without source paths: no .kallsyms_paths section"]
+    );
+    assert!(text(&r.stdout).ends_with("64 modules, 1 with problems, 0 vmlinux, 1 problems\n"));
+    // Paths off: a module without the section is what the build is meant to produce.
+    let r = verify(&["--no-paths", "build"], scratch.path());
+    assert_eq!(r.code, 0, "{}", text(&r.stdout));
+}
+
+#[test]
+fn stale_section_is_reported() {
+    // `strip --strip-unneeded` (INSTALL_MOD_STRIP without `ko-paths --from`) renumbers the
+    // symtab after the section was written.
+    let scratch = Scratch::new("verify-stale");
+    let tree = paths_tree(&scratch);
+    let ko = tree.join("crypto/crypto_hash.ko");
+    let out = scratch.path().join("stripped.ko");
+    let st = Command::new("strip")
+        .arg("--strip-unneeded")
+        .arg("-o")
+        .arg(&out)
+        .arg(&ko)
+        .status()
+        .expect("strip");
+    assert!(st.success());
+    replace(&ko, &std::fs::read(&out).unwrap());
+    let r = verify(&["--json", "build"], scratch.path());
+    assert_eq!(r.code, 1);
+    let got = json_query(
+        &r.stdout,
+        "print([(p['file'], p['kind'], p['detail'].split(':')[0]) for p in d['problems']])",
+    );
+    assert_eq!(
+        got,
+        "[('build/crypto/crypto_hash.ko', 'stale', 'stale .kallsyms_paths')]"
+    );
+    // The same in text form, and it survives --no-paths: a present section must be fresh.
+    let r = verify(&["--no-paths", "build"], scratch.path());
+    assert_eq!(r.code, 1);
+    let lines = problem_lines(&r);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("build/crypto/crypto_hash.ko: stale .kallsyms_paths: made for "),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn modules_built_without_paths_are_reported_as_such() {
+    // The fixture modules have no section; with the option on, each is "built without source
+    // paths", never "stale". The vmlinux (no paths either) is reported too.
+    let scratch = Scratch::new("verify-nopaths");
+    let tree = fixture_copy(&scratch);
+    enable_paths_config(&tree);
+    let r = verify(&["--json", "build"], scratch.path());
+    assert_eq!(r.code, 1);
+    let got = json_query(
+        &r.stdout,
+        "c=d['counts']; print(c['modules'], c['modules_with_problems'], sorted(c['by_kind'].items()), \
+         len([p for p in d['problems'] if p['kind']=='built-without-paths' and p['file'].endswith('.ko')]))",
+    );
+    assert_eq!(
+        got,
+        "64 64 [('built-without-paths', 64), ('no-path', 51)] 64"
+    );
+}
+
+#[test]
+fn vmlinux_with_bare_names_while_paths_on_is_reported() {
+    // No vmlinux built with paths is needed: the fixture's (bare names) with --paths forced.
+    let scratch = Scratch::new("verify-bare");
+    let r = verify(&["--paths", build_dir().to_str().unwrap()], scratch.path());
+    assert_eq!(r.code, 1);
+    let vmlinux = format!("{}/vmlinux: ", build_dir().display());
+    let lines: Vec<String> = problem_lines(&r)
+        .into_iter()
+        .filter_map(|l| l.strip_prefix(&vmlinux).map(str::to_string))
+        .collect();
+    assert_eq!(lines.len(), 51, "{lines:?}");
+    let (count, total) = lines[0]
+        .split_once(" kallsyms names")
+        .and_then(|(n, _)| n.split_once(" of "))
+        .expect("count line");
+    assert_eq!(count, total, "every fixture name is bare: {}", lines[0]);
+    assert!(
+        lines[0].ends_with("have no path: prefix (--paths); the first 50 follow"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.starts_with("symbol '") && l.ends_with(") has no path")),
+        "{lines:?}"
+    );
+    // The same from the tree's .config.
+    let tree = fixture_copy(&scratch);
+    enable_paths_config(&tree);
+    std::fs::remove_dir_all(tree.join("lib")).unwrap();
+    let r = verify(&["build"], scratch.path());
+    let out = text(&r.stdout);
+    assert!(
+        out.contains("build/vmlinux: ")
+            && out.contains("(CONFIG_KALLSYMS_PATHS=y in build/.config); the first 50 follow"),
+        "{out}"
+    );
+}
+
+/// File offset of the symbol `name` in a 64-bit ELF vmlinux.
+fn symbol_file_offset(data: &[u8], name: &str) -> usize {
+    use object::{Object, ObjectSection, ObjectSymbol};
+    let file = object::File::parse(data).expect("parse vmlinux");
+    let sym = file
+        .symbols()
+        .find(|s| s.name() == Ok(name))
+        .unwrap_or_else(|| panic!("no {name} in vmlinux"));
+    let section = file
+        .section_by_index(sym.section_index().expect("section"))
+        .unwrap();
+    let (start, _) = section.file_range().expect("file range");
+    (start + sym.address() - section.address()) as usize
+}
+
+#[test]
+fn inconsistent_kallsyms_tables_are_reported() {
+    let scratch = Scratch::new("verify-tables");
+    let tree = fixture_copy(&scratch);
+    let mut image = std::fs::read(tree.join("vmlinux")).unwrap();
+    // kallsyms_markers[1]: the offset of name entry 256 in kallsyms_names, moved by one byte.
+    let at = symbol_file_offset(&image, "kallsyms_markers") + 4;
+    let marker = u32::from_le_bytes(image[at..at + 4].try_into().unwrap());
+    image[at..at + 4].copy_from_slice(&(marker + 1).to_le_bytes());
+    replace(&tree.join("vmlinux"), &image);
+    let r = verify(&["--json", "build"], scratch.path());
+    assert_eq!(r.code, 1, "{}", text(&r.stdout));
+    let got = json_query(
+        &r.stdout,
+        "print(set((p['file'], p['kind']) for p in d['problems']), any('marker' in p['detail'] for p in d['problems']))",
+    );
+    assert_eq!(got, "{('build/vmlinux', 'kallsyms-tables')} True");
+}
+
+/// (inode, size, mtime) of every entry under `root`: what writing into the tree would change.
+fn snapshot(root: &Path) -> std::collections::BTreeMap<PathBuf, (u64, u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let m = std::fs::symlink_metadata(&p).unwrap();
+            if m.is_dir() {
+                stack.push(p.clone());
+            }
+            out.insert(p, (m.ino(), m.len(), m.mtime(), m.mtime_nsec()));
+        }
+    }
+    out
+}
+
+#[test]
+fn against_the_c_modpost() {
+    let c = c_modpost();
+    let scratch = Scratch::new("verify-against");
+    let tree = fixture_copy(&scratch);
+    let before = snapshot(&tree);
+
+    // The same tool both ways: clean.
+    let r = verify(
+        &["--no-paths", "--against", c.to_str().unwrap(), "build"],
+        scratch.path(),
+    );
+    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
+    assert!(text(&r.stdout).ends_with("compared with the C modpost, 0 problems\n"));
+
+    // A "C modpost" that writes one byte more into one .mod.c and one stderr line more.
+    let wrapper = scratch.path().join("modpost-plus-a-byte.sh");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\n'{}' \"$@\"\nrc=$?\nprintf x >> lib/crc32.mod.c\necho extra >&2\nexit $rc\n",
+            c.display()
+        ),
+    )
+    .unwrap();
+    let st = Command::new("chmod")
+        .arg("+x")
+        .arg(&wrapper)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let r = verify(
+        &[
+            "--no-paths",
+            "--against",
+            wrapper.to_str().unwrap(),
+            "build",
+        ],
+        scratch.path(),
+    );
+    assert_eq!(r.code, 1);
+    let lines = problem_lines(&r);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(
+        lines[0],
+        "build/.Module.symvers.cmd: modpost stderr differs at line 1: C has \"extra\", modpost-rs has <end of file>"
+    );
+    assert!(
+        lines[1].starts_with("build/lib/crc32.mod.c: differs from the C modpost's at line ")
+            && lines[1].ends_with(": C has \"x\", modpost-rs has <end of file>"),
+        "{lines:?}"
+    );
+    // The tree itself was only read.
+    assert!(
+        snapshot(&tree) == before,
+        "verify --against changed the tree"
+    );
+
+    // No recorded command: the comparison cannot run, which is a problem, not a pass.
+    std::fs::remove_file(tree.join(".Module.symvers.cmd")).unwrap();
+    let r = verify(
+        &[
+            "--json",
+            "--no-paths",
+            "--against",
+            c.to_str().unwrap(),
+            "build",
+        ],
+        scratch.path(),
+    );
+    assert_eq!(r.code, 1);
+    let got = json_query(
+        &r.stdout,
+        "print([(p['file'], p['kind']) for p in d['problems']])",
+    );
+    assert_eq!(got, "[('build/.Module.symvers.cmd', 'against-failed')]");
+
+    // An external module's command ran in the kernel build directory: refused, with the reason.
+    let kotest = fixture().join("kotest");
+    let r = verify(
+        &[
+            "--no-paths",
+            "--against",
+            c.to_str().unwrap(),
+            kotest.to_str().unwrap(),
+        ],
+        scratch.path(),
+    );
+    assert_eq!(r.code, 1);
+    let lines = problem_lines(&r);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with(&format!("{}/.Module.symvers.cmd: ", kotest.display()))
+            && lines[0].contains("(an external-module build); --against needs a kernel build tree"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn json_output_parses_and_counts() {
+    let scratch = Scratch::new("verify-json");
+    paths_tree(&scratch);
+    let r = verify(&["--json", "build"], scratch.path());
+    assert_eq!(r.code, 0);
+    let got = json_query(
+        &r.stdout,
+        "print(d['ok'], d['trees'], d['problems'], d['counts'])",
+    );
+    assert_eq!(
+        got,
+        "True ['build'] [] {'modules': 64, 'modules_with_problems': 0, 'vmlinux': 0, \
+         'compared_with_c': 0, 'problems': 0, 'by_kind': {}}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let scratch = Scratch::new("verify-usage");
+    for args in [
+        &[][..],
+        &["--bogus", "."][..],
+        &["--against"][..],
+        &["--json"][..],
+        &["/nonexistent/tree"][..],
+    ] {
+        let r = verify(args, scratch.path());
+        assert_eq!(r.code, 2, "{args:?}: {}", text(&r.stderr));
+        assert!(
+            text(&r.stderr).starts_with("modpost-rs verify: "),
+            "{args:?}: {}",
+            text(&r.stderr)
+        );
+        assert!(r.stdout.is_empty(), "{args:?}");
+    }
+}
