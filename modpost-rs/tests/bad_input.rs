@@ -418,8 +418,6 @@ fn malformed_files_source_lines() {
 }
 
 #[test]
-#[ignore = "known core bug: object paths are Strings, so non-UTF-8 names from -T (and argv) \
-            are converted lossily and printed with U+FFFD; run with --ignored"]
 fn non_utf8_file_names_are_kept_byte_exact() {
     // C prints file names as raw bytes; so must modpost-rs (no U+FFFD replacement).
     let b = Bench::new("nonutf8");
