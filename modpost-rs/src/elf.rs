@@ -88,7 +88,7 @@ pub(crate) struct Reloc {
 pub(crate) struct ElfObject<'data> {
     /// The file as read from disk.
     pub(crate) data: &'data [u8],
-    /// Path, for messages.
+    /// Path, for messages: raw bytes, printed as C prints its `char *`.
     pub(crate) filename: &'data [u8],
     /// `e_ident[EI_CLASS] == ELFCLASS64`.
     pub(crate) is_64: bool,
@@ -262,10 +262,14 @@ fn parse_class<'data, Elf: FileHeader<Endian = Endianness>>(
         let nobits = sec.sh_type == elf::SHT_NOBITS.0;
         if !nobits && sec.sh_offset > data.len() as u64 {
             // C prints sizeof(*hdr) here, not the file size: a quirk kept verbatim.
-            return Err(diags.fatal(cat!(filename, format!(" is truncated. sechdrs[i].sh_offset={} > sizeof(*hrd)={}\n",
-                sec.sh_offset,
-                if is_64 { 64 } else { 52 }
-            ))));
+            return Err(diags.fatal(cat!(
+                filename,
+                format!(
+                    " is truncated. sechdrs[i].sh_offset={} > sizeof(*hrd)={}\n",
+                    sec.sh_offset,
+                    if is_64 { 64 } else { 52 }
+                )
+            )));
         }
         // C reads the name straight from its mapping: past the end of the file it faults.
         obj.check_section_name(i as u32, diags)?;
@@ -297,8 +301,10 @@ fn parse_class<'data, Elf: FileHeader<Endian = Endianness>>(
         Some(x) => {
             let link = obj.sections[x].sh_link;
             if link as usize != symtab_idx {
-                return Err(diags.fatal(cat!(filename, format!(": SYMTAB_SHNDX has bad sh_link: {link}!={symtab_idx}\n"
-                ))));
+                return Err(diags.fatal(cat!(
+                    filename,
+                    format!(": SYMTAB_SHNDX has bad sh_link: {link}!={symtab_idx}\n")
+                )));
             }
             Some(obj.section_data(x as u32, diags)?)
         }

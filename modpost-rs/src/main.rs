@@ -211,7 +211,10 @@ mod tests {
             split_files_source(b"a.o\n\nb.o"),
             vec![&b"a.o"[..], b"", b"b.o"]
         );
-        assert_eq!(split_files_source(b"caf\xe9.o\n\xff\x00x"), vec![&b"caf\xe9.o"[..], b"\xff"]);
+        assert_eq!(
+            split_files_source(b"caf\xe9.o\n\xff\x00x"),
+            vec![&b"caf\xe9.o"[..], b"\xff"]
+        );
         let long = vec![b'x'; 5000];
         let parts = split_files_source(&long);
         assert_eq!(parts.len(), 2);

@@ -48,6 +48,15 @@ impl CBuf {
     }
 }
 
+/// C's `%08x`, as a [`cat!`] piece (no temporary string in the per-line hot path).
+struct Hex08(u32);
+
+impl crate::diag::Piece for Hex08 {
+    fn put(&self, out: &mut Vec<u8>) {
+        let _ = write!(out, "{:08x}", self.0);
+    }
+}
+
 /// C's `%#8x`: `0x`-prefixed hex right-aligned in 8 columns, but a bare `0` for zero.
 pub(crate) fn c_alt_hex8(v: u32) -> String {
     if v == 0 {
@@ -156,7 +165,9 @@ fn add_exported_symbols(
             cat!(
                 "SYMBOL_CRC(",
                 e.name,
-                format!(", 0x{:08x}, \"", e.crc.unwrap_or(0)),
+                ", 0x",
+                Hex08(e.crc.unwrap_or(0)),
+                ", \"",
                 if e.is_gpl_only { "_gpl" } else { "" },
                 "\");\n"
             ),
@@ -237,7 +248,7 @@ pub(crate) fn gen_mod_c(
     b.write(&m.dev_table_buf);
     if let Some(v) = &m.srcversion {
         b.printf("\n", d)?;
-        b.printf(&format!("MODULE_INFO(srcversion, \"{v}\");\n"), d)?;
+        b.printf(cat!("MODULE_INFO(srcversion, \"", v, "\");\n"), d)?;
     }
     Ok(b)
 }
@@ -265,7 +276,9 @@ pub(crate) fn gen_dump(db: &SymbolDb, opts: &WriteOptions, d: &mut Diags) -> Res
             }
             b.printf(
                 cat!(
-                    format!("0x{:08x}\t", e.crc.unwrap_or(0)),
+                    "0x",
+                    Hex08(e.crc.unwrap_or(0)),
+                    "\t",
                     e.name,
                     "\t",
                     m.name,
@@ -356,7 +369,7 @@ mod tests {
     fn oversized_piece_is_fatal() {
         let mut d = Diags::buffered();
         let mut b = CBuf::default();
-        assert!(b.printf(&"x".repeat(499), &mut d).is_ok());
+        assert!(b.printf("x".repeat(499), &mut d).is_ok());
         assert!(b.printf("x".repeat(500), &mut d).is_err());
     }
 
@@ -379,7 +392,10 @@ mod tests {
         let mut path = dir.as_os_str().as_bytes().to_vec();
         path.extend_from_slice(b"/caf\xe9.mod.c");
         write_atomically(&path, b"x").unwrap();
-        assert_eq!(std::fs::read(std::ffi::OsStr::from_bytes(&path)).unwrap(), b"x");
+        assert_eq!(
+            std::fs::read(std::ffi::OsStr::from_bytes(&path)).unwrap(),
+            b"x"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -788,3 +788,45 @@ fn i386_fixtures_match_c() {
     }
     assert!(aliases > 700, "only {aliases} aliases");
 }
+
+/// Strings inside device tables are copied byte for byte, as C's `%s` does: a name that is not
+/// UTF-8 reaches the alias (and the module name the messages) unchanged.
+#[test]
+fn non_utf8_table_strings_and_module_names_are_kept() {
+    let offsets = DeviceTableOffsets::embedded().unwrap();
+    let size = offsets.i2c_device_id.size;
+    let mut data = vec![0u8; 2 * size];
+    data[..5].copy_from_slice(b"caf\xe9\xff");
+    let mut aliases = Vec::new();
+    let mut recorder = Recorder::default();
+    handle_with(
+        X86_64,
+        b"m\xe9",
+        b"__mod_i2c__ids_device_table",
+        &data,
+        &mut aliases,
+        &mut recorder,
+        |_| Ok(&offsets),
+    )
+    .unwrap();
+    assert_same_bytes(
+        &aliases,
+        b"MODULE_ALIAS(\"i2c:caf\xe9\xff\");\n",
+        "i2c alias",
+    );
+    // A table that is not a multiple of the entry size names the module in a fatal message.
+    let short = vec![0u8; size + 1];
+    let result = handle_with(
+        X86_64,
+        b"m\xe9",
+        b"__mod_i2c__ids_device_table",
+        &short,
+        &mut aliases,
+        &mut recorder,
+        |_| Ok(&offsets),
+    );
+    assert!(result.is_err());
+    assert!(recorder
+        .stderr
+        .starts_with(b"ERROR: modpost: m\xe9: sizeof(struct i2c_device_id)="));
+}
