@@ -10,6 +10,7 @@
 //! symbols whose names share the string's tail). We keep a private copy of the string table
 //! and apply the same writes to it ([`ElfObject::remove_dot`]).
 
+use crate::diag::cat;
 use crate::diag::Diags;
 use crate::diag::Result;
 use object::elf;
@@ -87,8 +88,8 @@ pub(crate) struct Reloc {
 pub(crate) struct ElfObject<'data> {
     /// The file as read from disk.
     pub(crate) data: &'data [u8],
-    /// Path, for messages.
-    pub(crate) filename: &'data str,
+    /// Path, for messages: raw bytes, printed as C prints its `char *`.
+    pub(crate) filename: &'data [u8],
     /// `e_ident[EI_CLASS] == ELFCLASS64`.
     pub(crate) is_64: bool,
     /// `e_ident[EI_DATA] == ELFDATA2MSB`.
@@ -116,14 +117,14 @@ pub(crate) enum Parsed<'data> {
     NotElf,
 }
 
-fn bad(diags: &mut Diags, filename: &str, what: String) -> crate::diag::Fatal {
-    diags.fatal(format!("{filename}: {what}\n"))
+fn bad(diags: &mut Diags, filename: &[u8], what: impl AsRef<[u8]>) -> crate::diag::Fatal {
+    diags.fatal(cat!(filename, ": ", what.as_ref(), "\n"))
 }
 
 /// Parse `data` (the contents of `filename`) the way C's `parse_elf()` does.
 pub(crate) fn parse<'data>(
     data: &'data [u8],
-    filename: &'data str,
+    filename: &'data [u8],
     diags: &mut Diags,
 ) -> Result<Parsed<'data>> {
     // sizeof(Elf_Ehdr) of the class C was compiled for; we accept either class, so use the
@@ -149,7 +150,7 @@ pub(crate) fn parse<'data>(
 
 fn parse_class<'data, Elf: FileHeader<Endian = Endianness>>(
     data: &'data [u8],
-    filename: &'data str,
+    filename: &'data [u8],
     big_endian: bool,
     diags: &mut Diags,
 ) -> Result<Parsed<'data>> {
@@ -164,13 +165,14 @@ fn parse_class<'data, Elf: FileHeader<Endian = Endianness>>(
     };
     let is_64 = hdr.is_class_64();
     if hdr.e_type(e).0 != elf::ET_REL.0 {
-        return Err(diags.fatal(format!("{filename}: not relocatable object.")));
+        return Err(diags.fatal(cat!(filename, ": not relocatable object.")));
     }
     let shoff: u64 = hdr.e_shoff(e).into();
     if shoff > data.len() as u64 {
-        return Err(diags.fatal(format!(
-            "section header offset={shoff} in file '{filename}' is bigger than filesize={}\n",
-            data.len()
+        return Err(diags.fatal(cat!(
+            format!("section header offset={shoff} in file '"),
+            filename,
+            format!("' is bigger than filesize={}\n", data.len())
         )));
     }
     let shentsize = if is_64 { 64u64 } else { 40u64 };
@@ -260,10 +262,13 @@ fn parse_class<'data, Elf: FileHeader<Endian = Endianness>>(
         let nobits = sec.sh_type == elf::SHT_NOBITS.0;
         if !nobits && sec.sh_offset > data.len() as u64 {
             // C prints sizeof(*hdr) here, not the file size: a quirk kept verbatim.
-            return Err(diags.fatal(format!(
-                "{filename} is truncated. sechdrs[i].sh_offset={} > sizeof(*hrd)={}\n",
-                sec.sh_offset,
-                if is_64 { 64 } else { 52 }
+            return Err(diags.fatal(cat!(
+                filename,
+                format!(
+                    " is truncated. sechdrs[i].sh_offset={} > sizeof(*hrd)={}\n",
+                    sec.sh_offset,
+                    if is_64 { 64 } else { 52 }
+                )
             )));
         }
         // C reads the name straight from its mapping: past the end of the file it faults.
@@ -271,7 +276,7 @@ fn parse_class<'data, Elf: FileHeader<Endian = Endianness>>(
         let name = obj.section_name(i as u32);
         if name == b".modinfo" {
             if nobits {
-                return Err(diags.fatal(format!("{filename} has NOBITS .modinfo\n")));
+                return Err(diags.fatal(cat!(filename, " has NOBITS .modinfo\n")));
             }
             obj.modinfo = Some(obj.section_data(i as u32, diags)?);
         } else if name == b".export_symbol" {
@@ -290,14 +295,15 @@ fn parse_class<'data, Elf: FileHeader<Endian = Endianness>>(
         obj.check_section_name(0, diags)?;
     }
     let Some(symtab_idx) = symtab_idx else {
-        return Err(diags.fatal(format!("{filename} has no symtab?\n")));
+        return Err(diags.fatal(cat!(filename, " has no symtab?\n")));
     };
     let shndx_table: Option<&[u8]> = match symtab_shndx_idx {
         Some(x) => {
             let link = obj.sections[x].sh_link;
             if link as usize != symtab_idx {
-                return Err(diags.fatal(format!(
-                    "{filename}: SYMTAB_SHNDX has bad sh_link: {link}!={symtab_idx}\n"
+                return Err(diags.fatal(cat!(
+                    filename,
+                    format!(": SYMTAB_SHNDX has bad sh_link: {link}!={symtab_idx}\n")
                 )));
             }
             Some(obj.section_data(x as u32, diags)?)
@@ -317,7 +323,7 @@ fn parse_class<'data, Elf: FileHeader<Endian = Endianness>>(
             let n = symtab_data.len() / std::mem::size_of::<Elf::Sym>();
             object::pod::slice_from_bytes(symtab_data, n).map(|(s, _)| s)
         })
-        .map_err(|_| bad(diags, filename, "misaligned .symtab".to_string()))?;
+        .map_err(|_| bad(diags, filename, "misaligned .symtab"))?;
     obj.symbols.reserve_exact(syms.len());
     for (i, s) in syms.iter().enumerate() {
         // C reads every symbol name from its mapping (remove_dot() even writes to it).
@@ -431,12 +437,15 @@ impl<'data> ElfObject<'data> {
             _ => Err(bad(
                 diags,
                 self.filename,
-                format!(
-                    "section {index} ({}) at offset {} size {} extends past the end of the file ({} bytes)",
-                    String::from_utf8_lossy(self.section_name(index)),
-                    sec.sh_offset,
-                    sec.sh_size,
-                    self.data.len()
+                cat!(
+                    format!("section {index} ("),
+                    self.section_name(index),
+                    format!(
+                        ") at offset {} size {} extends past the end of the file ({} bytes)",
+                        sec.sh_offset,
+                        sec.sh_size,
+                        self.data.len()
+                    )
                 ),
             )),
         }
@@ -632,7 +641,7 @@ mod tests {
     fn obj_with_strtab(strtab: &[u8], names: &[u32]) -> ElfObject<'static> {
         ElfObject {
             data: &[],
-            filename: "t.o",
+            filename: b"t.o",
             is_64: true,
             big_endian: false,
             machine: 62,

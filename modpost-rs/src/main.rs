@@ -17,9 +17,12 @@ mod symbols;
 mod symsearch;
 mod write;
 
+use diag::cat;
 use diag::Diags;
 use diag::Fatal;
 use rayon::prelude::*;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 
 /// C's PATH_MAX: the `-T` list is read with `fgets(fname, PATH_MAX, in)`.
 const PATH_MAX: usize = 4096;
@@ -50,7 +53,7 @@ fn main() {
 
 /// Split the `-T` file as repeated `fgets(PATH_MAX)` calls do: at each newline, and into
 /// PATH_MAX-1 byte pieces when a line is longer; the trailing newline is dropped.
-fn split_files_source(text: &[u8]) -> Vec<String> {
+fn split_files_source(text: &[u8]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
@@ -68,7 +71,7 @@ fn split_files_source(text: &[u8]) -> Vec<String> {
         if let Some(z) = piece.iter().position(|&b| b == 0) {
             piece = &piece[..z];
         }
-        out.push(String::from_utf8_lossy(piece).into_owned());
+        out.push(piece.to_vec());
     }
     out
 }
@@ -81,7 +84,7 @@ fn chunk_len() -> usize {
 
 fn scan_all(
     db: &mut symbols::SymbolDb,
-    files: &[String],
+    files: &[Vec<u8>],
     opts: &scan::ScanOptions,
     diags: &mut Diags,
 ) -> diag::Result<()> {
@@ -97,16 +100,15 @@ fn scan_all(
     Ok(())
 }
 
-/// File names as text. Kbuild paths are ASCII; a non-UTF-8 byte would be replaced (U+FFFD),
-/// a documented limitation of messages and output names.
-fn lossy(o: &std::ffi::OsStr) -> String {
-    o.to_string_lossy().into_owned()
+/// A file name as C sees it: the raw bytes of `char *argv[]`, never re-encoded.
+fn raw(o: &OsStr) -> &[u8] {
+    o.as_bytes()
 }
 
 fn run(opts: &cli::Options, diags: &mut Diags) -> diag::Result<()> {
     let mut db = symbols::SymbolDb::new(opts.external_module);
     for f in &opts.dump_lists {
-        db.read_dump(&lossy(f), diags)?;
+        db.read_dump(raw(f), diags)?;
     }
     let scan_opts = scan::ScanOptions {
         module_enabled: opts.module_enabled,
@@ -115,15 +117,16 @@ fn run(opts: &cli::Options, diags: &mut Diags) -> diag::Result<()> {
         extra_warn: opts.extra_warn,
         ignore_missing_files: opts.ignore_missing_files,
     };
-    let files: Vec<String> = opts.files.iter().map(|f| lossy(f)).collect();
+    let files: Vec<Vec<u8>> = opts.files.iter().map(|f| raw(f).to_vec()).collect();
     scan_all(&mut db, &files, &scan_opts, diags)?;
     if let Some(list) = &opts.files_source {
-        let list = lossy(list);
-        let text = match std::fs::read(&list) {
+        let text = match std::fs::read(list) {
             Ok(t) => t,
             Err(e) => {
-                return Err(diags.fatal(format!(
-                    "Can't open filenames file {list}: {}",
+                return Err(diags.fatal(cat!(
+                    "Can't open filenames file ",
+                    raw(list),
+                    ": ",
                     diag::strerror(&e)
                 )))
             }
@@ -136,7 +139,7 @@ fn run(opts: &cli::Options, diags: &mut Diags) -> diag::Result<()> {
     };
     db.check_modules(&check_opts, diags);
     if let Some(wl) = &opts.unused_exports_white_list {
-        db.mark_whitelisted(&lossy(wl), diags)?;
+        db.mark_whitelisted(raw(wl), diags)?;
     }
     let write_opts = write::WriteOptions {
         external_module: opts.external_module,
@@ -161,13 +164,13 @@ fn run(opts: &cli::Options, diags: &mut Diags) -> diag::Result<()> {
             d.replay()?;
             let text = text?;
             if m.is_vmlinux {
-                write::write_if_changed(&text, ".vmlinux.export.c", diags)?;
+                write::write_if_changed(&text, b".vmlinux.export.c", diags)?;
             } else {
-                let fname = format!("{}.mod.c", m.name);
+                let fname = cat!(m.name, ".mod.c");
                 if fname.len() >= PATH_MAX {
-                    diags.error(format!(
-                        "{}: too long path was truncated\n",
-                        &fname[..PATH_MAX - 1]
+                    diags.error(cat!(
+                        fname.get(..PATH_MAX - 1).unwrap_or(&fname),
+                        ": too long path was truncated\n"
                     ));
                     continue;
                 }
@@ -177,19 +180,20 @@ fn run(opts: &cli::Options, diags: &mut Diags) -> diag::Result<()> {
     }
     if let Some(nsdeps) = &opts.missing_namespace_deps {
         let b = write::gen_nsdeps(&db, diags)?;
-        write::write_if_changed(&b, &lossy(nsdeps), diags)?;
+        write::write_if_changed(&b, raw(nsdeps), diags)?;
     }
     if let Some(dump) = &opts.dump_write {
         let b = write::gen_dump(&db, &write_opts, diags)?;
-        write::write_buf(&b, &lossy(dump), diags)?;
+        write::write_buf(&b, raw(dump), diags)?;
     }
     if db.sec_mismatch_count > 0 && !opts.sec_mismatch_warn_only {
         diags.error("Section mismatches detected.\nSet CONFIG_SECTION_MISMATCH_WARN_ONLY=y to allow them.\n");
     }
     if db.nr_unresolved > 10 {
-        diags.warn(format!(
-            "suppressed {} unresolved symbol warnings because there were too many)\n",
-            db.nr_unresolved - 10
+        diags.warn(cat!(
+            "suppressed ",
+            db.nr_unresolved - 10,
+            " unresolved symbol warnings because there were too many)\n"
         ));
     }
     let _ = Fatal;
@@ -202,8 +206,15 @@ mod tests {
 
     #[test]
     fn files_source_splits_like_fgets() {
-        assert_eq!(split_files_source(b"a.o\nb.o\n"), vec!["a.o", "b.o"]);
-        assert_eq!(split_files_source(b"a.o\n\nb.o"), vec!["a.o", "", "b.o"]);
+        assert_eq!(split_files_source(b"a.o\nb.o\n"), vec![&b"a.o"[..], b"b.o"]);
+        assert_eq!(
+            split_files_source(b"a.o\n\nb.o"),
+            vec![&b"a.o"[..], b"", b"b.o"]
+        );
+        assert_eq!(
+            split_files_source(b"caf\xe9.o\n\xff\x00x"),
+            vec![&b"caf\xe9.o"[..], b"\xff"]
+        );
         let long = vec![b'x'; 5000];
         let parts = split_files_source(&long);
         assert_eq!(parts.len(), 2);

@@ -5,6 +5,7 @@
 //! the messages around them) and the merge phase ([`crate::symbols`]) replays that in module-list
 //! order, so stderr and every table come out as C's sequential loop makes them.
 
+use crate::diag::cat;
 use crate::diag::Diags;
 use crate::diag::Fatal;
 use crate::diag::Result;
@@ -13,6 +14,8 @@ use crate::elf::ElfObject;
 use crate::file2alias;
 use crate::section_check;
 use crate::sources;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 const STB_GLOBAL: u8 = 1;
@@ -43,11 +46,12 @@ pub(crate) struct ScanOptions {
 /// One `EXPORT_SYMBOL*` found in `.export_symbol`.
 #[derive(Debug, Clone)]
 pub(crate) struct ExportDecl {
-    pub(crate) name: String,
+    /// The symbol name, as raw bytes.
+    pub(crate) name: Vec<u8>,
     /// EXPORT_SYMBOL_GPL.
     pub(crate) is_gpl_only: bool,
     /// Namespace string ("" for none).
-    pub(crate) namespace: String,
+    pub(crate) namespace: Vec<u8>,
     /// STT_FUNC (KSYMTAB_FUNC rather than KSYMTAB_DATA).
     pub(crate) is_func: bool,
 }
@@ -55,7 +59,8 @@ pub(crate) struct ExportDecl {
 /// An undefined symbol the module needs.
 #[derive(Debug, Clone)]
 pub(crate) struct UnresolvedDecl {
-    pub(crate) name: String,
+    /// The symbol name, as raw bytes.
+    pub(crate) name: Vec<u8>,
     /// STB_WEAK: never reported when missing.
     pub(crate) weak: bool,
 }
@@ -78,23 +83,23 @@ pub(crate) struct ModuleScan {
 /// The module-level facts of a scanned object.
 #[derive(Debug, Default)]
 pub(crate) struct ScannedModule {
-    /// Path without `.o`, e.g. `fs/fat/fat`.
-    pub(crate) name: String,
+    /// Path without `.o`, e.g. `fs/fat/fat`, as raw bytes.
+    pub(crate) name: Vec<u8>,
     /// ELFCLASS64 (MODULE_NAME_LEN is 64 - sizeof(Elf_Addr)).
     pub(crate) is_64: bool,
     pub(crate) has_init: bool,
     pub(crate) has_cleanup: bool,
     pub(crate) is_gpl_compatible: bool,
     /// `import_ns=` tags, de-duplicated, in order.
-    pub(crate) imported_namespaces: Vec<String>,
+    pub(crate) imported_namespaces: Vec<Vec<u8>>,
     /// Undefined symbols in symtab order (`module_layout` last with -m).
     pub(crate) unresolved: Vec<UnresolvedDecl>,
     /// `MODULE_ALIAS(...)` lines from device tables.
-    pub(crate) dev_table_buf: String,
+    pub(crate) dev_table_buf: Vec<u8>,
     /// srcversion, when computed.
     pub(crate) srcversion: Option<String>,
     /// `#SYMVER` pairs from the objects' `.cmd` files.
-    pub(crate) crcs: Vec<(String, u32)>,
+    pub(crate) crcs: Vec<(Vec<u8>, u32)>,
 }
 
 impl ModuleScan {
@@ -167,8 +172,8 @@ fn modinfo_values<'a>(modinfo: Option<&'a [u8]>, tag: &str) -> Vec<&'a [u8]> {
 
 /// Open and map `path` the way C's `grab_file()` does, reproducing its errno for the cases
 /// where mmap fails on a file that opened fine (empty file: EINVAL, directory: ENODEV).
-fn grab_file(path: &str) -> std::io::Result<memmap2::Mmap> {
-    let file = std::fs::File::open(path)?;
+fn grab_file(path: &[u8]) -> std::io::Result<memmap2::Mmap> {
+    let file = std::fs::File::open(OsStr::from_bytes(path))?;
     let meta = file.metadata()?;
     if meta.is_dir() {
         // open(O_RDONLY) on a directory succeeds; mmap() then fails with ENODEV.
@@ -184,7 +189,8 @@ fn grab_file(path: &str) -> std::io::Result<memmap2::Mmap> {
 }
 
 /// Scan one object named on the command line or in the `-T` list.
-pub(crate) fn scan_object(path: &str, opts: &ScanOptions) -> ModuleScan {
+/// `path` is raw bytes, as C's `char *`: names that are not UTF-8 work and print unchanged.
+pub(crate) fn scan_object(path: &[u8], opts: &ScanOptions) -> ModuleScan {
     let mut scan = ModuleScan {
         diags: Diags::buffered(),
         ..Default::default()
@@ -195,17 +201,17 @@ pub(crate) fn scan_object(path: &str, opts: &ScanOptions) -> ModuleScan {
     scan
 }
 
-fn scan_into(path: &str, opts: &ScanOptions, scan: &mut ModuleScan) -> Result<()> {
-    let Some(name) = path.strip_suffix(".o") else {
+fn scan_into(path: &[u8], opts: &ScanOptions, scan: &mut ModuleScan) -> Result<()> {
+    let Some(name) = path.strip_suffix(b".o") else {
         scan.diags
-            .error(format!("{path}: filename must be suffixed with .o\n"));
+            .error(cat!(path, ": filename must be suffixed with .o\n"));
         return Ok(());
     };
     let data = match grab_file(path) {
         Ok(d) => d,
         Err(e) if opts.ignore_missing_files => {
             scan.diags
-                .raw(format!("{path}: {} (ignored)\n", crate::diag::strerror(&e)));
+                .raw(cat!(path, ": ", crate::diag::strerror(&e), " (ignored)\n"));
             return Ok(());
         }
         Err(e) => return Err(scan.diags.perror_fatal(path, &e)),
@@ -214,9 +220,9 @@ fn scan_into(path: &str, opts: &ScanOptions, scan: &mut ModuleScan) -> Result<()
         elf::Parsed::NotElf => return Ok(()),
         elf::Parsed::Object(o) => o,
     };
-    let is_vmlinux = name == "vmlinux";
+    let is_vmlinux = name == b"vmlinux";
     let mut module = ScannedModule {
-        name: name.to_string(),
+        name: name.to_vec(),
         is_64: elf.is_64,
         is_gpl_compatible: true,
         ..Default::default()
@@ -225,20 +231,19 @@ fn scan_into(path: &str, opts: &ScanOptions, scan: &mut ModuleScan) -> Result<()
         let licenses = modinfo_values(elf.modinfo, "license");
         if licenses.is_empty() {
             scan.diags
-                .error(format!("missing MODULE_LICENSE() in {path}\n"));
+                .error(cat!("missing MODULE_LICENSE() in ", path, "\n"));
         }
         if licenses.iter().any(|l| !license_is_gpl_compatible(l)) {
             module.is_gpl_compatible = false;
         }
         for ns in modinfo_values(elf.modinfo, "import_ns") {
-            let ns = String::from_utf8_lossy(ns).into_owned();
-            if !ns.is_empty() && !module.imported_namespaces.contains(&ns) {
-                module.imported_namespaces.push(ns);
+            if !ns.is_empty() && !module.imported_namespaces.iter().any(|i| i == ns) {
+                module.imported_namespaces.push(ns.to_vec());
             }
         }
         if opts.extra_warn && modinfo_values(elf.modinfo, "description").is_empty() {
             scan.diags
-                .warn(format!("missing MODULE_DESCRIPTION() in {path}\n"));
+                .warn(cat!("missing MODULE_DESCRIPTION() in ", path, "\n"));
         }
     }
     read_symtab(&mut elf, name, &mut module, scan)?;
@@ -250,22 +255,17 @@ fn scan_into(path: &str, opts: &ScanOptions, scan: &mut ModuleScan) -> Result<()
     };
     section_check::check_sec_ref(&ctx, scan)?;
     if !is_vmlinux && (!modinfo_values(elf.modinfo, "version").is_empty() || opts.all_versions) {
-        module.srcversion = sources::get_src_version(name.as_bytes(), &mut scan.diags)?;
+        module.srcversion = sources::get_src_version(name, &mut scan.diags)?;
     }
     drop(elf);
     drop(data);
     // The module exists from here on even if reading its CRCs fails fatally.
     let result = if opts.modversions {
         module.unresolved.push(UnresolvedDecl {
-            name: "module_layout".into(),
+            name: b"module_layout".to_vec(),
             weak: false,
         });
-        sources::read_module_crcs(name.as_bytes(), is_vmlinux, &mut scan.diags).map(|crcs| {
-            module.crcs = crcs
-                .into_iter()
-                .map(|(n, c)| (String::from_utf8_lossy(&n).into_owned(), c))
-                .collect()
-        })
+        sources::read_module_crcs(name, is_vmlinux, &mut scan.diags).map(|crcs| module.crcs = crcs)
     } else {
         Ok(())
     };
@@ -276,7 +276,7 @@ fn scan_into(path: &str, opts: &ScanOptions, scan: &mut ModuleScan) -> Result<()
 /// The symtab loop of `read_symbols()`: remove_dot, handle_symbol, handle_moddevtable.
 fn read_symtab(
     elf: &mut ElfObject,
-    name: &str,
+    name: &[u8],
     module: &mut ScannedModule,
     scan: &mut ModuleScan,
 ) -> Result<()> {
@@ -287,11 +287,8 @@ fn read_symtab(
         match sym.st_shndx {
             elf::SHN_COMMON => {
                 if !symname.starts_with(b"__gnu_lto_") {
-                    scan.diags.warn(format!(
-                        "\"{}\" [{}] is COMMON symbol\n",
-                        String::from_utf8_lossy(&symname),
-                        name
-                    ));
+                    scan.diags
+                        .warn(cat!("\"", symname, "\" [", name, "] is COMMON symbol\n"));
                 }
             }
             elf::SHN_UNDEF => {
@@ -314,7 +311,7 @@ fn read_symtab(
                     }
                 }
                 module.unresolved.push(UnresolvedDecl {
-                    name: String::from_utf8_lossy(&uname).into_owned(),
+                    name: uname,
                     weak: sym.bind() == STB_WEAK,
                 });
                 continue;
@@ -349,12 +346,13 @@ fn read_symtab(
                     elf.data[s as usize..e as usize].to_vec()
                 }
                 _ => {
-                    return Err(scan.diags.fatal(format!(
-                        "{}: device table '{}' (offset {:#x}, size {}) lies outside the file\n",
+                    return Err(scan.diags.fatal(cat!(
                         elf.filename,
-                        String::from_utf8_lossy(&symname),
-                        sym.st_value,
-                        sym.st_size
+                        ": device table '",
+                        symname,
+                        format!("' (offset {:#x}, size ", sym.st_value),
+                        sym.st_size,
+                        ") lies outside the file\n"
                     )))
                 }
             }
@@ -412,8 +410,8 @@ fn ignore_undef_symbol(machine: u16, name: &[u8]) -> bool {
 
 /// Does `path` exist as a regular file? (Used by callers that probe optional inputs.)
 #[allow(dead_code)]
-pub(crate) fn is_file(path: &str) -> bool {
-    Path::new(path).is_file()
+pub(crate) fn is_file(path: &[u8]) -> bool {
+    Path::new(OsStr::from_bytes(path)).is_file()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! The rules are data ([`SECTION_MISMATCH_RULES`], [`SECREF_WHITELIST`]); patterns are matched
 //! like `fnmatch(pattern, name, 0)`, where `*` also matches `.` and `/`.
 
+use crate::diag::cat;
 use crate::diag::Diags;
 use crate::diag::Result;
 use crate::elf::ElfObject;
@@ -288,7 +289,7 @@ pub(crate) struct CheckContext<'a> {
     /// Built on first use: most objects never report anything, and sorting every symbol of
     /// 4,230 modules costs more than all their checks.
     pub(crate) search: std::cell::OnceCell<SymSearch>,
-    pub(crate) modname: &'a str,
+    pub(crate) modname: &'a [u8],
     /// `-M`: `.export_symbol` relocations define the exports.
     pub(crate) module_enabled: bool,
 }
@@ -316,13 +317,14 @@ pub(crate) fn check_sec_ref(ctx: &CheckContext, scan: &mut ModuleScan) -> Result
             && sec.sh_flags & SHF_ALLOC == 0
             && !matches_any(name, SECTION_WHITE_LIST)
         {
-            scan.diags.warn(format!(
-                "{} ({}): unexpected non-allocatable section.\n\
+            scan.diags.warn(cat!(
+                ctx.modname,
+                " (",
+                name,
+                "): unexpected non-allocatable section.\n\
                  Did you forget to use \"ax\"/\"aw\" in a .S file?\n\
                  Note that for example <linux/init.h> contains\n\
-                 section definitions for use in .S files.\n\n",
-                ctx.modname,
-                String::from_utf8_lossy(name)
+                 section definitions for use in .S files.\n\n"
             ));
         }
         if sec.sh_type != SHT_REL && sec.sh_type != SHT_RELA {
@@ -352,11 +354,13 @@ pub(crate) fn check_sec_ref(ctx: &CheckContext, scan: &mut ModuleScan) -> Result
                     .fatal("Please add code to calculate addend for this architecture\n"));
             }
             let Some(tsym) = elf.symbols.get(r.r_sym as usize) else {
-                return Err(scan.diags.fatal(format!(
-                    "{}: relocation {n} of section {i} refers to symbol {} but .symtab has {} entries\n",
+                return Err(scan.diags.fatal(cat!(
                     elf.filename,
-                    r.r_sym,
-                    elf.symbols.len()
+                    format!(
+                        ": relocation {n} of section {i} refers to symbol {} but .symtab has {} entries\n",
+                        r.r_sym,
+                        elf.symbols.len()
+                    )
                 )));
             };
             if ctx.module_enabled && elf.export_symbol_secndx == fsecndx {
@@ -493,11 +497,11 @@ fn report_mismatch(
     let elf = ctx.elf;
     let faddr = r.r_offset;
     let Some(taddr) = target_addr(elf, tsym, fsecndx, r) else {
-        return Err(scan.diags.fatal(format!(
-            "{}: relocation at offset {:#x} of section {} points outside the file\n",
+        return Err(scan.diags.fatal(cat!(
             elf.filename,
-            faddr,
-            String::from_utf8_lossy(fromsec)
+            format!(": relocation at offset {faddr:#x} of section "),
+            fromsec,
+            " points outside the file\n"
         )));
     };
     let from = ctx
@@ -528,31 +532,39 @@ fn report_mismatch(
         faddr.wrapping_sub(from.map_or(0, |f| f.st_value))
     };
     let to = if tosym.is_empty() {
-        format!("0x{:x}", taddr as u32)
+        format!("0x{:x}", taddr as u32).into_bytes()
     } else {
-        String::from_utf8_lossy(tosym).into_owned()
+        tosym.to_vec()
     };
-    let fromsec_s = String::from_utf8_lossy(fromsec);
-    let tosec_s = String::from_utf8_lossy(tosec);
-    scan.diags.warn(format!(
-        "{}: section mismatch in reference: {}{}0x{:x} (section: {}) -> {} (section: {})\n",
+    scan.diags.warn(cat!(
         ctx.modname,
-        String::from_utf8_lossy(fromsym),
+        ": section mismatch in reference: ",
+        fromsym,
         if fromsym.is_empty() { "" } else { "+" },
-        offset as u32,
-        fromsec_s,
+        format!("0x{:x}", offset as u32),
+        " (section: ",
+        fromsec,
+        ") -> ",
         to,
-        tosec_s
+        " (section: ",
+        tosec,
+        ")\n"
     ));
+    let faddr_hex = format!("+0x{faddr:x}");
     if rule.kind == MismatchKind::ExtableToNonText {
         if matches_any(tosec, rule.bad_to) {
-            return Err(scan.diags.fatal(format!(
-                "The relocation at {fromsec_s}+0x{faddr:x} references\n\
-                 section \"{tosec_s}\" which is black-listed.\n\
+            return Err(scan.diags.fatal(cat!(
+                "The relocation at ",
+                fromsec,
+                faddr_hex,
+                " references\nsection \"",
+                tosec,
+                "\" which is black-listed.\n\
                  Something is seriously wrong and should be fixed.\n\
                  You might get more information about where this is\n\
-                 coming from by using scripts/check_extable.sh {}\n",
-                ctx.modname
+                 coming from by using scripts/check_extable.sh ",
+                ctx.modname,
+                "\n"
             )));
         }
         let executable = elf
@@ -560,18 +572,30 @@ fn report_mismatch(
             .get(tsym.secindex as usize)
             .is_some_and(|s| s.sh_flags & SHF_EXECINSTR != 0);
         if executable {
-            scan.diags.warn(format!(
-                "The relocation at {fromsec_s}+0x{faddr:x} references\n\
-                 section \"{tosec_s}\" which is not in the list of\n\
+            scan.diags.warn(cat!(
+                "The relocation at ",
+                fromsec,
+                faddr_hex,
+                " references\nsection \"",
+                tosec,
+                "\" which is not in the list of\n\
                  authorized sections.  If you're adding a new section\n\
-                 and/or if this reference is valid, add \"{tosec_s}\" to the\n\
+                 and/or if this reference is valid, add \"",
+                tosec,
+                "\" to the\n\
                  list of authorized sections to jump to on fault.\n\
-                 This can be achieved by adding \"{tosec_s}\" to\n\
+                 This can be achieved by adding \"",
+                tosec,
+                "\" to\n\
                  OTHER_TEXT_SECTIONS in scripts/mod/modpost.c.\n"
             ));
         } else {
-            scan.diags.error(format!(
-                "{fromsec_s}+0x{faddr:x} references non-executable section '{tosec_s}'\n"
+            scan.diags.error(cat!(
+                fromsec,
+                faddr_hex,
+                " references non-executable section '",
+                tosec,
+                "'\n"
             ));
         }
     }
@@ -594,36 +618,40 @@ fn check_export_symbol(
         .map(|i| elf.symbols[i as usize]);
     let label_name: &[u8] = label.as_ref().map_or(b"", |s| elf.sym_name(s));
     let Some(label) = label.filter(|_| label_name.starts_with(PREFIX)) else {
-        scan.diags.error(format!(
-            "{}: .export_symbol section contains strange symbol '{}'\n",
+        scan.diags.error(cat!(
             ctx.modname,
-            String::from_utf8_lossy(label_name)
+            ": .export_symbol section contains strange symbol '",
+            label_name,
+            "'\n"
         ));
         return Ok(());
     };
     let exported = &label_name[PREFIX.len()..];
     if sym.bind() != STB_GLOBAL && sym.bind() != STB_WEAK {
-        scan.diags.error(format!(
-            "{}: local symbol '{}' was exported\n",
+        scan.diags.error(cat!(
             ctx.modname,
-            String::from_utf8_lossy(exported)
+            ": local symbol '",
+            exported,
+            "' was exported\n"
         ));
         return Ok(());
     }
     let name = elf.sym_name(sym);
     if exported != name {
-        scan.diags.error(format!(
-            "{}: .export_symbol section references '{}', but it does not seem to be an export symbol\n",
+        scan.diags.error(cat!(
             ctx.modname,
-            String::from_utf8_lossy(name)
+            ": .export_symbol section references '",
+            name,
+            "', but it does not seem to be an export symbol\n"
         ));
         return Ok(());
     }
     let Some(data) = elf.data_at(label.secindex, label.st_value) else {
-        return Err(scan.diags.fatal(format!(
-            "{}: export label '{}' points outside the file\n",
+        return Err(scan.diags.fatal(cat!(
             elf.filename,
-            String::from_utf8_lossy(label_name)
+            ": export label '",
+            label_name,
+            "' points outside the file\n"
         )));
     };
     let license = crate::elf::c_str_at(data, 0);
@@ -631,11 +659,13 @@ fn check_export_symbol(
         b"GPL" => true,
         b"" => false,
         other => {
-            scan.diags.error(format!(
-                "{}: unknown license '{}' was specified for '{}'\n",
+            scan.diags.error(cat!(
                 ctx.modname,
-                String::from_utf8_lossy(other),
-                String::from_utf8_lossy(name)
+                ": unknown license '",
+                other,
+                "' was specified for '",
+                name,
+                "'\n"
             ));
             return Ok(());
         }
@@ -643,22 +673,25 @@ fn check_export_symbol(
     let namespace = crate::elf::c_str_at(data, license.len() as u64 + 1);
     let is_func = sym.kind() == STT_FUNC
         || (elf.is_64 && elf.machine == EM_PARISC && sym.kind() == STT_LOPROC);
-    let name_s = String::from_utf8_lossy(name).into_owned();
     scan.export(ExportDecl {
-        name: name_s.clone(),
+        name: name.to_vec(),
         is_gpl_only,
-        namespace: String::from_utf8_lossy(namespace).into_owned(),
+        namespace: namespace.to_vec(),
         is_func,
     });
     if matches_any(secname, INIT_SECTIONS) {
-        scan.diags.warn(format!(
-            "{}: {}: EXPORT_SYMBOL used for init symbol. Remove __init or EXPORT_SYMBOL.\n",
-            ctx.modname, name_s
+        scan.diags.warn(cat!(
+            ctx.modname,
+            ": ",
+            name,
+            ": EXPORT_SYMBOL used for init symbol. Remove __init or EXPORT_SYMBOL.\n"
         ));
     } else if matches_any(secname, EXIT_SECTIONS) {
-        scan.diags.warn(format!(
-            "{}: {}: EXPORT_SYMBOL used for exit symbol. Remove __exit or EXPORT_SYMBOL.\n",
-            ctx.modname, name_s
+        scan.diags.warn(cat!(
+            ctx.modname,
+            ": ",
+            name,
+            ": EXPORT_SYMBOL used for exit symbol. Remove __exit or EXPORT_SYMBOL.\n"
         ));
     }
     Ok(())

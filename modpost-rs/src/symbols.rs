@@ -5,12 +5,15 @@
 //! C keeps exports in a hash table whose buckets are pushed at the front, so a lookup by name
 //! returns the most recent export; [`SymbolDb::find_symbol`] returns the last one added.
 
+use crate::diag::cat;
 use crate::diag::Diags;
 use crate::diag::Result;
 use crate::scan::ExportDecl;
 use crate::scan::ModuleScan;
 use crate::scan::ScannedModule;
+use crate::write::basename;
 use std::collections::HashMap;
+use std::os::unix::ffi::OsStrExt;
 
 /// Index of a module in [`SymbolDb::modules`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +26,8 @@ pub(crate) struct ExportId(pub(crate) usize);
 /// C's `struct module`.
 #[derive(Debug, Default)]
 pub(crate) struct Module {
-    /// Path without `.o` (or the module field of a symvers line).
-    pub(crate) name: String,
+    /// Path without `.o` (or the module field of a symvers line), as raw bytes.
+    pub(crate) name: Vec<u8>,
     /// Loaded from a `-i` symvers file: never checked or written.
     pub(crate) from_dump: bool,
     /// `name == "vmlinux"`.
@@ -38,17 +41,17 @@ pub(crate) struct Module {
     pub(crate) exported: Vec<ExportId>,
     /// Undefined symbols in symtab order, `module_layout` last.
     pub(crate) unresolved: Vec<Unresolved>,
-    pub(crate) imported_namespaces: Vec<String>,
+    pub(crate) imported_namespaces: Vec<Vec<u8>>,
     /// Namespaces used without an import (for `-d` nsdeps).
-    pub(crate) missing_namespaces: Vec<String>,
-    pub(crate) dev_table_buf: String,
+    pub(crate) missing_namespaces: Vec<Vec<u8>>,
+    pub(crate) dev_table_buf: Vec<u8>,
     pub(crate) srcversion: Option<String>,
 }
 
 /// An undefined symbol of a module, resolved by `check_exports`.
 #[derive(Debug, Clone)]
 pub(crate) struct Unresolved {
-    pub(crate) name: String,
+    pub(crate) name: Vec<u8>,
     pub(crate) weak: bool,
     /// The module that exports it, once resolved.
     pub(crate) module: Option<ModuleId>,
@@ -59,9 +62,9 @@ pub(crate) struct Unresolved {
 /// An exported symbol (C's `struct symbol` on a module's `exported_symbols` list).
 #[derive(Debug, Clone)]
 pub(crate) struct Export {
-    pub(crate) name: String,
+    pub(crate) name: Vec<u8>,
     pub(crate) module: ModuleId,
-    pub(crate) namespace: String,
+    pub(crate) namespace: Vec<u8>,
     pub(crate) crc: Option<u32>,
     pub(crate) is_func: bool,
     pub(crate) is_gpl_only: bool,
@@ -76,7 +79,7 @@ const MAX_UNRESOLVED_REPORTS: u32 = 10;
 pub(crate) struct SymbolDb {
     pub(crate) modules: Vec<Module>,
     pub(crate) exports: Vec<Export>,
-    by_name: HashMap<String, Vec<ExportId>>,
+    by_name: HashMap<Vec<u8>, Vec<ExportId>>,
     /// `-e`: "exported twice" only against vmlinux or the same module.
     pub(crate) external_module: bool,
     /// Section mismatches reported so far.
@@ -93,10 +96,10 @@ impl SymbolDb {
         }
     }
 
-    fn new_module(&mut self, name: &str) -> ModuleId {
+    fn new_module(&mut self, name: &[u8]) -> ModuleId {
         self.modules.push(Module {
-            name: name.to_string(),
-            is_vmlinux: name == "vmlinux",
+            name: name.to_vec(),
+            is_vmlinux: name == b"vmlinux",
             is_gpl_compatible: true,
             ..Default::default()
         });
@@ -105,8 +108,8 @@ impl SymbolDb {
 
     /// `sym_find_with_module()`: the newest export of `name` (one leading `.` ignored), optionally
     /// restricted to one module.
-    pub(crate) fn find(&self, name: &str, module: Option<ModuleId>) -> Option<ExportId> {
-        let name = name.strip_prefix('.').unwrap_or(name);
+    pub(crate) fn find(&self, name: &[u8], module: Option<ModuleId>) -> Option<ExportId> {
+        let name = name.strip_prefix(b".").unwrap_or(name);
         let ids = self.by_name.get(name)?;
         ids.iter()
             .rev()
@@ -114,7 +117,7 @@ impl SymbolDb {
             .find(|id| module.is_none_or(|m| self.exports[id.0].module == m))
     }
 
-    pub(crate) fn find_symbol(&self, name: &str) -> Option<ExportId> {
+    pub(crate) fn find_symbol(&self, name: &[u8]) -> Option<ExportId> {
         self.find(name, None)
     }
 
@@ -123,12 +126,14 @@ impl SymbolDb {
         if let Some(prev) = self.find_symbol(&decl.name) {
             let pm = &self.modules[self.exports[prev.0].module.0];
             if !self.external_module || pm.is_vmlinux || self.exports[prev.0].module == module {
-                diags.error(format!(
-                    "{}: '{}' exported twice. Previous export was in {}{}\n",
+                diags.error(cat!(
                     self.modules[module.0].name,
+                    ": '",
                     decl.name,
+                    "' exported twice. Previous export was in ",
                     pm.name,
-                    if pm.is_vmlinux { "" } else { ".ko" }
+                    if pm.is_vmlinux { "" } else { ".ko" },
+                    "\n"
                 ));
             }
         }
@@ -148,8 +153,8 @@ impl SymbolDb {
     }
 
     /// `read_dump()`: load a Module.symvers-format file given with `-i`.
-    pub(crate) fn read_dump(&mut self, fname: &str, diags: &mut Diags) -> Result<()> {
-        let buf = match std::fs::read(fname) {
+    pub(crate) fn read_dump(&mut self, fname: &[u8], diags: &mut Diags) -> Result<()> {
+        let buf = match std::fs::read(std::ffi::OsStr::from_bytes(fname)) {
             Ok(b) => b,
             Err(e) => return Err(diags.perror_fatal(fname, &e)),
         };
@@ -182,32 +187,27 @@ impl SymbolDb {
             if sym.is_empty() || modname.is_empty() {
                 return Err(diags.fatal("parse error in symbol dump file\n"));
             }
-            let sym = String::from_utf8_lossy(sym).into_owned();
             let is_gpl_only = match export {
                 b"EXPORT_SYMBOL_GPL" => true,
                 b"EXPORT_SYMBOL" => false,
                 other => {
                     // No newline in C's message: the next message continues this line.
-                    diags.error(format!(
-                        "{sym}: unknown license {}. skip",
-                        String::from_utf8_lossy(other)
-                    ));
+                    diags.error(cat!(sym, ": unknown license ", other, ". skip"));
                     continue;
                 }
             };
-            let modname = String::from_utf8_lossy(modname).into_owned();
             let module = match self.modules.iter().position(|m| m.name == modname) {
                 Some(i) => ModuleId(i),
                 None => {
-                    let id = self.new_module(&modname);
+                    let id = self.new_module(modname);
                     self.modules[id.0].from_dump = true;
                     id
                 }
             };
             let decl = ExportDecl {
-                name: sym,
+                name: sym.to_vec(),
                 is_gpl_only,
-                namespace: String::from_utf8_lossy(ns).into_owned(),
+                namespace: ns.to_vec(),
                 is_func: false,
             };
             let id = self.add_export(module, decl, diags);
@@ -287,10 +287,9 @@ impl SymbolDb {
 
     fn check_modname_len(&self, id: ModuleId, diags: &mut Diags) {
         let m = &self.modules[id.0];
-        let base = m.name.rsplit('/').next().unwrap_or(&m.name);
         let module_name_len = if m.is_64 { 56 } else { 60 };
-        if base.len() >= module_name_len {
-            diags.error(format!("module name is too long [{}.ko]\n", m.name));
+        if basename(&m.name).len() >= module_name_len {
+            diags.error(cat!("module name is too long [", m.name, ".ko]\n"));
         }
     }
 
@@ -298,14 +297,14 @@ impl SymbolDb {
         let mut unresolved = std::mem::take(&mut self.modules[id.0].unresolved);
         let mut missing = std::mem::take(&mut self.modules[id.0].missing_namespaces);
         let m = &self.modules[id.0];
-        let basename = m.name.rsplit('/').next().unwrap_or(&m.name).to_string();
+        let basename = basename(&m.name);
         for u in unresolved.iter_mut() {
             let Some(exp) = self.find_symbol(&u.name) else {
                 if !u.weak {
                     let n = self.nr_unresolved;
                     self.nr_unresolved += 1;
                     if n < MAX_UNRESOLVED_REPORTS {
-                        let msg = format!("\"{}\" [{}.ko] undefined!\n", u.name, m.name);
+                        let msg = cat!("\"", u.name, "\" [", m.name, ".ko] undefined!\n");
                         if opts.warn_unresolved {
                             diags.warn(msg);
                         } else {
@@ -317,9 +316,12 @@ impl SymbolDb {
             };
             let e = &mut self.exports[exp.0];
             if e.module == id {
-                diags.error(format!(
-                    "\"{}\" [{}.ko] was exported without definition\n",
-                    u.name, m.name
+                diags.error(cat!(
+                    "\"",
+                    u.name,
+                    "\" [",
+                    m.name,
+                    ".ko] was exported without definition\n"
                 ));
                 continue;
             }
@@ -327,9 +329,14 @@ impl SymbolDb {
             u.module = Some(e.module);
             u.crc = e.crc;
             if !e.namespace.is_empty() && !m.imported_namespaces.contains(&e.namespace) {
-                let msg = format!(
-                    "module {} uses symbol {} from namespace {}, but does not import it.\n",
-                    basename, e.name, e.namespace
+                let msg = cat!(
+                    "module ",
+                    basename,
+                    " uses symbol ",
+                    e.name,
+                    " from namespace ",
+                    e.namespace,
+                    ", but does not import it.\n"
                 );
                 if opts.allow_missing_ns_imports {
                     diags.warn(msg);
@@ -341,9 +348,12 @@ impl SymbolDb {
                 }
             }
             if !m.is_gpl_compatible && e.is_gpl_only {
-                diags.error(format!(
-                    "GPL-incompatible module {}.ko uses GPL-only symbol '{}'\n",
-                    basename, e.name
+                diags.error(cat!(
+                    "GPL-incompatible module ",
+                    basename,
+                    ".ko uses GPL-only symbol '",
+                    e.name,
+                    "'\n"
                 ));
             }
         }
@@ -352,8 +362,8 @@ impl SymbolDb {
     }
 
     /// `handle_white_list_exports()`: `-u` marks the listed exports as used.
-    pub(crate) fn mark_whitelisted(&mut self, fname: &str, diags: &mut Diags) -> Result<()> {
-        let buf = match std::fs::read(fname) {
+    pub(crate) fn mark_whitelisted(&mut self, fname: &[u8], diags: &mut Diags) -> Result<()> {
+        let buf = match std::fs::read(std::ffi::OsStr::from_bytes(fname)) {
             Ok(b) => b,
             Err(e) => return Err(diags.perror_fatal(fname, &e)),
         };
@@ -362,7 +372,7 @@ impl SymbolDb {
             None => &buf[..],
         };
         for name in text.split(|&b| b == b'\n') {
-            if let Some(id) = self.find_symbol(&String::from_utf8_lossy(name)) {
+            if let Some(id) = self.find_symbol(name) {
                 self.exports[id.0].used = true;
             }
         }

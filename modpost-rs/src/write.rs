@@ -6,11 +6,13 @@
 //! so an interrupted run never leaves a torn output; `write_if_changed` leaves an identical file
 //! (and its mtime) alone. Once any error has been reported, nothing more is written.
 
+use crate::diag::cat;
 use crate::diag::Diags;
 use crate::diag::Result;
 use crate::symbols::Module;
 use crate::symbols::SymbolDb;
 use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
 
 /// C's `SZ`: the largest single `buf_printf()` piece is `SZ - 1` bytes.
 const SZ: usize = 500;
@@ -23,14 +25,17 @@ pub(crate) struct CBuf {
 
 impl CBuf {
     /// One `buf_printf()` call.
-    pub(crate) fn printf(&mut self, piece: &str, diags: &mut Diags) -> Result<()> {
-        let b = piece.as_bytes();
+    pub(crate) fn printf(&mut self, piece: impl AsRef<[u8]>, diags: &mut Diags) -> Result<()> {
+        let b = piece.as_ref();
         if b.len() >= SZ {
-            return Err(diags.fatal(format!(
-                "buf_printf output truncated for string {}: {} bytes needed, {} available\n",
-                String::from_utf8_lossy(&b[..SZ - 1]),
+            return Err(diags.fatal(cat!(
+                "buf_printf output truncated for string ",
+                b.get(..SZ - 1).unwrap_or(b),
+                ": ",
                 b.len() + 1,
-                SZ
+                " bytes needed, ",
+                SZ,
+                " available\n"
             )));
         }
         self.bytes.extend_from_slice(b);
@@ -40,6 +45,15 @@ impl CBuf {
     /// `buf_write()`: no length limit.
     pub(crate) fn write(&mut self, s: &[u8]) {
         self.bytes.extend_from_slice(s);
+    }
+}
+
+/// C's `%08x`, as a [`cat!`] piece (no temporary string in the per-line hot path).
+struct Hex08(u32);
+
+impl crate::diag::Piece for Hex08 {
+    fn put(&self, out: &mut Vec<u8>) {
+        let _ = write!(out, "{:08x}", self.0);
     }
 }
 
@@ -91,10 +105,10 @@ fn add_header(b: &mut CBuf, m: &Module, opts: &WriteOptions, d: &mut Diags) -> R
     if !opts.external_module {
         b.printf("\nMODULE_INFO(intree, \"Y\");\n", d)?;
     }
-    if m.name.starts_with("drivers/staging") {
+    if m.name.starts_with(b"drivers/staging") {
         b.printf("\nMODULE_INFO(staging, \"Y\");\n", d)?;
     }
-    if m.name.starts_with("tools/testing") {
+    if m.name.starts_with(b"tools/testing") {
         b.printf("\nMODULE_INFO(test, \"Y\");\n", d)?;
     }
     Ok(())
@@ -115,12 +129,16 @@ fn add_exported_symbols(
         .filter(|e| !opts.trim_unused_exports || e.used);
     for e in exports.clone() {
         b.printf(
-            &format!(
-                "KSYMTAB_{}({}, \"{}\", \"{}\");\n",
+            cat!(
+                "KSYMTAB_",
                 if e.is_func { "FUNC" } else { "DATA" },
+                "(",
                 e.name,
+                ", \"",
                 if e.is_gpl_only { "_gpl" } else { "" },
-                e.namespace
+                "\", \"",
+                e.namespace,
+                "\");\n"
             ),
             d,
         )?;
@@ -131,21 +149,27 @@ fn add_exported_symbols(
     b.printf("\n", d)?;
     for e in exports {
         if e.crc.is_none() {
-            d.warn(format!(
-                "EXPORT symbol \"{}\" [{}{}] version generation failed, symbol will not be versioned.\n\
-                 Is \"{}\" prototyped in <asm/asm-prototypes.h>?\n",
+            d.warn(cat!(
+                "EXPORT symbol \"",
                 e.name,
+                "\" [",
                 m.name,
                 if m.is_vmlinux { "" } else { ".ko" },
-                e.name
+                "] version generation failed, symbol will not be versioned.\n\
+                 Is \"",
+                e.name,
+                "\" prototyped in <asm/asm-prototypes.h>?\n"
             ));
         }
         b.printf(
-            &format!(
-                "SYMBOL_CRC({}, 0x{:08x}, \"{}\");\n",
+            cat!(
+                "SYMBOL_CRC(",
                 e.name,
-                e.crc.unwrap_or(0),
-                if e.is_gpl_only { "_gpl" } else { "" }
+                ", 0x",
+                Hex08(e.crc.unwrap_or(0)),
+                ", \"",
+                if e.is_gpl_only { "_gpl" } else { "" },
+                "\");\n"
             ),
             d,
         )?;
@@ -166,17 +190,14 @@ fn add_versions(b: &mut CBuf, m: &Module, opts: &WriteOptions, d: &mut Diags) ->
             continue;
         }
         let Some(crc) = u.crc else {
-            d.warn(format!("\"{}\" [{}.ko] has no CRC!\n", u.name, m.name));
+            d.warn(cat!("\"", u.name, "\" [", m.name, ".ko] has no CRC!\n"));
             continue;
         };
         if u.name.len() >= module_name_len {
-            d.error(format!("too long symbol \"{}\" [{}.ko]\n", u.name, m.name));
+            d.error(cat!("too long symbol \"", u.name, "\" [", m.name, ".ko]\n"));
             break;
         }
-        b.printf(
-            &format!("\t{{ {}, \"{}\" }},\n", c_alt_hex8(crc), u.name),
-            d,
-        )?;
+        b.printf(cat!("\t{ ", c_alt_hex8(crc), ", \"", u.name, "\" },\n"), d)?;
     }
     b.printf("};\n", d)
 }
@@ -199,11 +220,15 @@ fn add_depends(b: &mut CBuf, db: &SymbolDb, m: &Module, d: &mut Diags) -> Result
         }
         seen[owner.0] = true;
         let name = &db.modules[owner.0].name;
-        let base = name.rsplit('/').next().unwrap_or(name);
-        b.printf(&format!("{}{}", if first { "" } else { "," }, base), d)?;
+        b.printf(cat!(if first { "" } else { "," }, basename(name)), d)?;
         first = false;
     }
     b.printf("\");\n", d)
+}
+
+/// The part of a module name after its last `/` (C: `strrchr(name, '/')`).
+pub(crate) fn basename(name: &[u8]) -> &[u8] {
+    name.rsplit(|&b| b == b'/').next().unwrap_or(name)
 }
 
 /// Generate the text of `<module>.mod.c`; messages go to `d` (buffered per module).
@@ -220,10 +245,10 @@ pub(crate) fn gen_mod_c(
     add_depends(&mut b, db, m, d)?;
     // add_moddevtable(): a newline, then the buffered aliases without a length limit.
     b.printf("\n", d)?;
-    b.write(m.dev_table_buf.as_bytes());
+    b.write(&m.dev_table_buf);
     if let Some(v) = &m.srcversion {
         b.printf("\n", d)?;
-        b.printf(&format!("MODULE_INFO(srcversion, \"{v}\");\n"), d)?;
+        b.printf(cat!("MODULE_INFO(srcversion, \"", v, "\");\n"), d)?;
     }
     Ok(b)
 }
@@ -250,13 +275,18 @@ pub(crate) fn gen_dump(db: &SymbolDb, opts: &WriteOptions, d: &mut Diags) -> Res
                 continue;
             }
             b.printf(
-                &format!(
-                    "0x{:08x}\t{}\t{}\tEXPORT_SYMBOL{}\t{}\n",
-                    e.crc.unwrap_or(0),
+                cat!(
+                    "0x",
+                    Hex08(e.crc.unwrap_or(0)),
+                    "\t",
                     e.name,
+                    "\t",
                     m.name,
+                    "\tEXPORT_SYMBOL",
                     if e.is_gpl_only { "_GPL" } else { "" },
-                    e.namespace
+                    "\t",
+                    e.namespace,
+                    "\n"
                 ),
                 d,
             )?;
@@ -273,9 +303,9 @@ pub(crate) fn gen_nsdeps(db: &SymbolDb, d: &mut Diags) -> Result<CBuf> {
         .iter()
         .filter(|m| !m.from_dump && !m.missing_namespaces.is_empty())
     {
-        b.printf(&format!("{}.ko:", m.name), d)?;
+        b.printf(cat!(m.name, ".ko:"), d)?;
         for ns in &m.missing_namespaces {
-            b.printf(&format!(" {ns}"), d)?;
+            b.printf(cat!(" ", ns), d)?;
         }
         b.printf("\n", d)?;
     }
@@ -283,7 +313,7 @@ pub(crate) fn gen_nsdeps(db: &SymbolDb, d: &mut Diags) -> Result<CBuf> {
 }
 
 /// C's `write_buf()`: skipped once an error occurred; written atomically.
-pub(crate) fn write_buf(b: &CBuf, fname: &str, d: &mut Diags) -> Result<()> {
+pub(crate) fn write_buf(b: &CBuf, fname: &[u8], d: &mut Diags) -> Result<()> {
     if crate::diag::error_occurred() {
         return Ok(());
     }
@@ -291,8 +321,8 @@ pub(crate) fn write_buf(b: &CBuf, fname: &str, d: &mut Diags) -> Result<()> {
 }
 
 /// C's `write_if_changed()`: an identical file is left untouched.
-pub(crate) fn write_if_changed(b: &CBuf, fname: &str, d: &mut Diags) -> Result<()> {
-    if let Ok(old) = std::fs::read(fname) {
+pub(crate) fn write_if_changed(b: &CBuf, fname: &[u8], d: &mut Diags) -> Result<()> {
+    if let Ok(old) = std::fs::read(std::ffi::OsStr::from_bytes(fname)) {
         if old == b.bytes {
             return Ok(());
         }
@@ -301,17 +331,16 @@ pub(crate) fn write_if_changed(b: &CBuf, fname: &str, d: &mut Diags) -> Result<(
 }
 
 /// Write `bytes` to `path` via a temporary file in the same directory and a rename.
-pub(crate) fn write_atomically(path: &str, bytes: &[u8]) -> std::io::Result<()> {
-    let p = std::path::Path::new(path);
+/// `path` is raw bytes (C's `char *`): a non-UTF-8 name is used as it is.
+pub(crate) fn write_atomically(path: &[u8], bytes: &[u8]) -> std::io::Result<()> {
+    let p = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
     let dir = match p.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let base = p
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{}.tmp.{}", base, std::process::id()));
+    let base = p.file_name().map(|f| f.as_bytes()).unwrap_or_default();
+    let tmp_name = cat!(".", base, ".tmp.", std::process::id());
+    let tmp = dir.join(std::ffi::OsStr::from_bytes(&tmp_name));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -340,7 +369,33 @@ mod tests {
     fn oversized_piece_is_fatal() {
         let mut d = Diags::buffered();
         let mut b = CBuf::default();
-        assert!(b.printf(&"x".repeat(499), &mut d).is_ok());
-        assert!(b.printf(&"x".repeat(500), &mut d).is_err());
+        assert!(b.printf("x".repeat(499), &mut d).is_ok());
+        assert!(b.printf("x".repeat(500), &mut d).is_err());
+    }
+
+    #[test]
+    fn oversized_piece_message_keeps_raw_bytes() {
+        let mut d = Diags::buffered();
+        let mut b = CBuf::default();
+        let piece = [0xffu8; 600];
+        assert!(b.printf(piece, &mut d).is_err());
+        let mut want = b"ERROR: modpost: buf_printf output truncated for string ".to_vec();
+        want.extend_from_slice(&[0xff; 499]);
+        want.extend_from_slice(b": 601 bytes needed, 500 available\n");
+        assert_eq!(d.rendered_bytes(), want);
+    }
+
+    #[test]
+    fn atomic_write_uses_the_raw_name() {
+        let dir = std::env::temp_dir().join(format!("modpost-rs-write-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut path = dir.as_os_str().as_bytes().to_vec();
+        path.extend_from_slice(b"/caf\xe9.mod.c");
+        write_atomically(&path, b"x").unwrap();
+        assert_eq!(
+            std::fs::read(std::ffi::OsStr::from_bytes(&path)).unwrap(),
+            b"x"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

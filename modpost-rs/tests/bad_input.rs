@@ -418,8 +418,6 @@ fn malformed_files_source_lines() {
 }
 
 #[test]
-#[ignore = "known core bug: object paths are Strings, so non-UTF-8 names from -T (and argv) \
-            are converted lossily and printed with U+FFFD; run with --ignored"]
 fn non_utf8_file_names_are_kept_byte_exact() {
     // C prints file names as raw bytes; so must modpost-rs (no U+FFFD replacement).
     let b = Bench::new("nonutf8");
@@ -436,6 +434,143 @@ fn non_utf8_file_names_are_kept_byte_exact() {
         "latin1.order",
         Expect::SameAsC,
     );
+    non_utf8_names_in_objects_symbols_and_outputs();
+}
+
+/// Real objects under non-UTF-8 paths, exporting and using symbols (and a namespace) whose
+/// names are not UTF-8, with non-UTF-8 `-o`/`-d` outputs: stderr, exit code, and every output
+/// file (names compared as raw bytes, which the lossy `compare_trees` cannot) as C makes them.
+fn non_utf8_names_in_objects_symbols_and_outputs() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    fn replace_all(data: &mut [u8], from: &[u8], to: &[u8]) -> usize {
+        assert_eq!(from.len(), to.len());
+        let mut n = 0;
+        let mut i = 0;
+        while i + from.len() <= data.len() {
+            if &data[i..i + from.len()] == from {
+                data[i..i + from.len()].copy_from_slice(to);
+                n += 1;
+                i += from.len();
+            } else {
+                i += 1;
+            }
+        }
+        n
+    }
+    fn put(dir: &Path, rel: &[u8], data: &[u8]) {
+        let p = dir.join(OsStr::from_bytes(rel));
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, data).unwrap();
+    }
+    /// Every file under `root`, keyed by its raw relative path.
+    fn raw_tree(root: &Path) -> std::collections::BTreeMap<Vec<u8>, Vec<u8>> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut dirs = vec![root.to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(&dir).unwrap().flatten() {
+                let p = e.path();
+                if e.file_type().unwrap().is_dir() {
+                    dirs.push(p);
+                } else {
+                    let rel = p
+                        .strip_prefix(root)
+                        .unwrap()
+                        .as_os_str()
+                        .as_bytes()
+                        .to_vec();
+                    out.insert(rel, std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        out
+    }
+    fn run_raw(tool: &Path, args: &[&[u8]], cwd: &Path) -> (i32, Vec<u8>) {
+        let out = std::process::Command::new(tool)
+            .args(args.iter().map(|a| OsStr::from_bytes(a)))
+            .current_dir(cwd)
+            .output()
+            .unwrap();
+        (out.status.code().unwrap_or(-1), out.stderr)
+    }
+
+    let scratch = Scratch::new("nonutf8-objects");
+    let src = scratch.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let object = |fixture: &str| {
+        let out = scratch.path().join("obj.o");
+        compile(&testdata().join(fixture), &out, &[]);
+        std::fs::read(&out).unwrap()
+    };
+    let mut provider = object("exports/provider.c");
+    assert!(replace_all(&mut provider, b"ns_gpl_func", b"ns_gpl_f\xe9nc") >= 1);
+    assert!(replace_all(&mut provider, b"OTHER_NS", b"OTH\xc9R_NS") >= 1);
+    let mut consumer = object("exports/consumer.c");
+    assert!(replace_all(&mut consumer, b"ns_gpl_func", b"ns_gpl_f\xe9nc") >= 1);
+    put(&src, b"caf\xe9/prov\xff.o", &provider);
+    put(&src, b"caf\xe9/cons\xfe.o", &consumer);
+    put(&src, b"und\xe8f.o", &object("undefined/two_undef.c"));
+    put(&src, b"list\xe7.order", b"und\xe8f.o\n");
+    let args: &[&[u8]] = &[
+        b"-M",
+        b"-N",
+        b"-w",
+        b"-W",
+        b"-o",
+        b"\xfd.symvers",
+        b"-d",
+        b"\xfc.nsdeps",
+        b"-T",
+        b"list\xe7.order",
+        b"caf\xe9/prov\xff.o",
+        b"caf\xe9/cons\xfe.o",
+    ];
+    let c_dir = scratch.path().join("c");
+    let rs_dir = scratch.path().join("rs");
+    copy_tree(&src, &c_dir);
+    copy_tree(&src, &rs_dir);
+    let (c_code, c_err) = run_raw(&c_modpost(), args, &c_dir);
+    let (rs_code, rs_err) = run_raw(&modpost_rs(), args, &rs_dir);
+    assert!(
+        c_err == rs_err,
+        "stderr differs from C\n--- C ---\n{:?}\n--- Rust ---\n{:?}",
+        String::from_utf8_lossy(&c_err),
+        String::from_utf8_lossy(&rs_err)
+    );
+    // The case must exercise raw bytes in messages: names from paths and from symbols.
+    for needle in [
+        &b"cons\xfe"[..],
+        b"ns_gpl_f\xe9nc",
+        b"OTH\xc9R_NS",
+        b"und\xe8f.ko",
+    ] {
+        assert!(
+            c_err.windows(needle.len()).any(|w| w == needle),
+            "C stderr lacks {needle:?}: {}",
+            String::from_utf8_lossy(&c_err)
+        );
+    }
+    assert_eq!(c_code, rs_code, "exit code differs from C");
+    let (c_tree, rs_tree) = (raw_tree(&c_dir), raw_tree(&rs_dir));
+    let names = |t: &std::collections::BTreeMap<Vec<u8>, Vec<u8>>| {
+        t.keys()
+            .map(|k| String::from_utf8_lossy(k).into_owned() + &format!(" {k:x?}"))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        c_tree.keys().eq(rs_tree.keys()),
+        "file names differ:\nC: {:#?}\nRust: {:#?}",
+        names(&c_tree),
+        names(&rs_tree)
+    );
+    for (name, c_data) in &c_tree {
+        if let Some(d) = first_difference(c_data, &rs_tree[name]) {
+            panic!("{}: differs from C: {d}", String::from_utf8_lossy(name));
+        }
+    }
+    assert!(c_tree.contains_key(&b"caf\xe9/prov\xff.mod.c"[..]));
+    assert!(c_tree.contains_key(&b"\xfd.symvers"[..]));
 }
 
 #[test]

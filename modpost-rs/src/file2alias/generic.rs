@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::offsets::{DeviceTableOffsets, Layout};
 use super::{Alias, Entry, Report, Table};
+use crate::diag::cat;
 use crate::diag::Result;
 
 /// What an entry function sees besides the entry.
@@ -12,7 +13,7 @@ pub(super) struct Ctx<'a> {
     /// Struct layouts.
     o: &'a DeviceTableOffsets,
     /// `mod->name`, which C passes as "filename" and prints in messages.
-    modname: &'a str,
+    modname: &'a [u8],
 }
 
 /// Builds the alias of one entry; `None` when C's `do_entry` returns 0 (after a warning).
@@ -166,9 +167,7 @@ fn do_pci_entry(c: &Ctx<'_>, e: Entry<'_>, r: &mut dyn Report) -> Result<Option<
         0 => Alias::new("pci:"),
         1 => Alias::new("vfio_pci:"),
         _ => {
-            r.warn(format!(
-                "Unknown PCI driver_override alias {override_only:08X}\n"
-            ));
+            r.warn(format!("Unknown PCI driver_override alias {override_only:08X}\n").into());
             return Ok(None);
         }
     };
@@ -188,9 +187,10 @@ fn do_pci_entry(c: &Ctx<'_>, e: Entry<'_>, r: &mut dyn Report) -> Result<Option<
         byte(class_mask, 0),
     ];
     if masks.iter().any(|&m| m != 0 && m != 0xff) {
-        r.warn(format!(
-            "Can't handle masks in {}:{class_mask:04X}\n",
-            c.modname
+        r.warn(cat!(
+            "Can't handle masks in ",
+            c.modname,
+            format!(":{class_mask:04X}\n")
         ));
         return Ok(None);
     }
@@ -597,9 +597,9 @@ fn do_amba_entry(c: &Ctx<'_>, e: Entry<'_>, r: &mut dyn Report) -> Result<Option
     let l = &c.o.amba_id;
     let (id, mask) = (e.u32(l.id), e.u32(l.mask));
     if id & mask != id {
-        return Err(r.fatal(format!(
-            "{}: Masked-off bit(s) of AMBA device ID are non-zero: id=0x{id:08X}, mask=0x{mask:08X}.  Please fix this driver.\n",
-            c.modname
+        return Err(r.fatal(cat!(
+            c.modname,
+            format!(": Masked-off bit(s) of AMBA device ID are non-zero: id=0x{id:08X}, mask=0x{mask:08X}.  Please fix this driver.\n")
         )));
     }
     let mut a = Alias::new("amba:d");
@@ -789,18 +789,21 @@ fn do_wmi_entry(c: &Ctx<'_>, e: Entry<'_>, r: &mut dyn Report) -> Result<Option<
     const ALIAS_SIZE: usize = 500;
     let guid = e.cstr(c.o.wmi_device_id.guid_string);
     if guid.len() != UUID_STRING_LEN {
-        r.warn(format!(
-            "Invalid WMI device id 'wmi:{}' in '{}'\n",
-            String::from_utf8_lossy(guid),
-            c.modname
+        r.warn(cat!(
+            "Invalid WMI device id 'wmi:",
+            guid,
+            "' in '",
+            c.modname,
+            "'\n"
         ));
         return Ok(None);
     }
     let a = prefixed("wmi:", guid);
     if a.bytes.len() >= ALIAS_SIZE {
-        r.warn(format!(
-            "Could not generate all MODULE_ALIAS's in '{}'\n",
-            c.modname
+        r.warn(cat!(
+            "Could not generate all MODULE_ALIAS's in '",
+            c.modname,
+            "'\n"
         ));
         return Ok(None);
     }
@@ -868,9 +871,7 @@ fn do_cdx_entry(c: &Ctx<'_>, e: Entry<'_>, r: &mut dyn Report) -> Result<Option<
         0 => Alias::new("cdx:"),
         1 => Alias::new("vfio_cdx:"),
         _ => {
-            r.warn(format!(
-                "Unknown CDX driver_override alias {override_only:08X}\n"
-            ));
+            r.warn(format!("Unknown CDX driver_override alias {override_only:08X}\n").into());
             return Ok(None);
         }
     };

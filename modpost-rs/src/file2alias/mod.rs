@@ -18,9 +18,12 @@
 //! /// Called for each STT_OBJECT symbol with a valid st_shndx, in symtab order, with the
 //! /// name after remove_dot(). `data` is exactly st_size bytes (zero-filled for SHT_NOBITS),
 //! /// a private copy that may be byte-swapped in place as C does.
-//! pub(crate) fn handle_moddevtable(target: DevTableTarget, modname: &str, symname: &[u8],
-//!     data: &mut [u8], aliases: &mut String, diags: &mut Diags) -> diag::Result<()>
+//! pub(crate) fn handle_moddevtable(target: DevTableTarget, modname: &[u8], symname: &[u8],
+//!     data: &mut [u8], aliases: &mut Vec<u8>, diags: &mut Diags) -> diag::Result<()>
 //! ```
+//!
+//! Module names, messages and aliases are bytes: strings inside device tables and file names
+//! need not be UTF-8, and C copies them through unchanged.
 
 mod generic;
 pub(crate) mod offsets;
@@ -30,7 +33,7 @@ mod tests;
 
 use std::fmt::Write as _;
 
-use crate::diag::{Diags, Fatal, Result};
+use crate::diag::{cat, Diags, Fatal, Result};
 use offsets::{DeviceTableOffsets, Layout};
 
 /// The ELF class and byte order of the objects being read (C: `KERNEL_ELFCLASS`, `TO_NATIVE`).
@@ -61,21 +64,21 @@ const BUF_PRINTF_SIZE: usize = 500;
 /// exact stderr bytes with the C tool's.
 pub(crate) trait Report {
     /// `WARNING: modpost: <msg>`.
-    fn warn(&mut self, msg: String);
+    fn warn(&mut self, msg: Vec<u8>);
     /// Unprefixed stderr text (C's raw `fprintf(stderr, ...)`).
-    fn raw(&mut self, msg: String);
+    fn raw(&mut self, msg: Vec<u8>);
     /// `ERROR: modpost: <msg>`, then the run stops.
-    fn fatal(&mut self, msg: String) -> Fatal;
+    fn fatal(&mut self, msg: Vec<u8>) -> Fatal;
 }
 
 impl Report for Diags {
-    fn warn(&mut self, msg: String) {
+    fn warn(&mut self, msg: Vec<u8>) {
         Diags::warn(self, msg);
     }
-    fn raw(&mut self, msg: String) {
+    fn raw(&mut self, msg: Vec<u8>) {
         Diags::raw(self, msg);
     }
-    fn fatal(&mut self, msg: String) -> Fatal {
+    fn fatal(&mut self, msg: Vec<u8>) -> Fatal {
         Diags::fatal(self, msg)
     }
 }
@@ -89,10 +92,10 @@ impl Report for Diags {
 #[allow(dead_code)] // called by the core
 pub(crate) fn handle_moddevtable(
     target: DevTableTarget,
-    modname: &str,
+    modname: &[u8],
     symname: &[u8],
     data: &mut [u8],
-    aliases: &mut String,
+    aliases: &mut Vec<u8>,
     diags: &mut Diags,
 ) -> Result<()> {
     handle_with(
@@ -109,10 +112,10 @@ pub(crate) fn handle_moddevtable(
 /// [`handle_moddevtable`] with the layouts supplied by `offsets` (called only for known types).
 pub(crate) fn handle_with<'o>(
     target: DevTableTarget,
-    modname: &str,
+    modname: &[u8],
     symname: &[u8],
     data: &[u8],
-    aliases: &mut String,
+    aliases: &mut Vec<u8>,
     report: &mut dyn Report,
     offsets: impl FnOnce(DevTableTarget) -> std::result::Result<&'o DeviceTableOffsets, String>,
 ) -> Result<()> {
@@ -124,7 +127,7 @@ pub(crate) fn handle_with<'o>(
     }
     let offsets = match offsets(target) {
         Ok(offsets) => offsets,
-        Err(msg) => return Err(report.fatal(msg)),
+        Err(msg) => return Err(report.fatal(msg.into())),
     };
     let mut table = Table {
         target,
@@ -159,13 +162,13 @@ pub(crate) struct Table<'a> {
     /// Class and byte order of the object.
     pub(crate) target: DevTableTarget,
     /// `mod->name`, which C prints in most messages (its "filename").
-    pub(crate) modname: &'a str,
+    pub(crate) modname: &'a [u8],
     /// The symbol's bytes (`st_size` of them).
     pub(crate) data: &'a [u8],
     /// Struct layouts of the kernel build.
     pub(crate) offsets: &'a DeviceTableOffsets,
     /// The module's `dev_table_buf`.
-    pub(crate) aliases: &'a mut String,
+    pub(crate) aliases: &'a mut Vec<u8>,
     /// Diagnostics sink.
     pub(crate) report: &'a mut dyn Report,
 }
@@ -193,7 +196,7 @@ impl<'a> Table<'a> {
         let layout = pick(self.offsets);
         match layout.check(self.target, &self.offsets.origin) {
             Ok(()) => Ok(layout.size()),
-            Err(msg) => Err(self.report.fatal(msg)),
+            Err(msg) => Err(self.report.fatal(msg.into())),
         }
     }
 
@@ -204,23 +207,25 @@ impl<'a> Table<'a> {
         let size = self.data.len();
         let modname = self.modname;
         if size % id_size != 0 || size < id_size {
-            return Err(self.report.fatal(format!(
-                "{modname}: sizeof(struct {device_id}_device_id)={id_size} is not a modulo of the size of section __mod_{device_id}__<identifier>_device_table={size}.\nFix definition of struct {device_id}_device_id in mod_devicetable.h\n"
+            return Err(self.report.fatal(cat!(
+                modname,
+                format!(": sizeof(struct {device_id}_device_id)={id_size} is not a modulo of the size of section __mod_{device_id}__<identifier>_device_table={size}.\nFix definition of struct {device_id}_device_id in mod_devicetable.h\n")
             )));
         }
         let last = self.data.get(size - id_size..).unwrap_or_default();
         if last.iter().any(|&b| b != 0) {
             let mut dump = format!(
-                "{modname}: struct {device_id}_device_id is {id_size} bytes.  The last of {} is:\n",
+                ": struct {device_id}_device_id is {id_size} bytes.  The last of {} is:\n",
                 size / id_size
             );
             for byte in last {
                 let _ = write!(dump, "0x{byte:02x} ");
             }
             dump.push('\n');
-            self.report.raw(dump);
-            return Err(self.report.fatal(format!(
-                "{modname}: struct {device_id}_device_id is not terminated with a NULL entry!\n"
+            self.report.raw(cat!(modname, dump));
+            return Err(self.report.fatal(cat!(
+                modname,
+                format!(": struct {device_id}_device_id is not terminated with a NULL entry!\n")
             )));
         }
         Ok(size / id_size - 1)
@@ -246,15 +251,17 @@ impl<'a> Table<'a> {
         line.extend_from_slice(b"\");\n");
         if line.len() >= BUF_PRINTF_SIZE {
             let shown = line.get(..BUF_PRINTF_SIZE - 1).unwrap_or_default();
-            return Err(self.report.fatal(format!(
-                "buf_printf output truncated for string {}: {} bytes needed, {BUF_PRINTF_SIZE} available\n",
-                String::from_utf8_lossy(shown),
-                line.len() + 1
+            return Err(self.report.fatal(cat!(
+                "buf_printf output truncated for string ",
+                shown,
+                ": ",
+                line.len() + 1,
+                " bytes needed, ",
+                BUF_PRINTF_SIZE,
+                " available\n"
             )));
         }
-        // The buffer is a String: bytes that are not UTF-8 (only possible from strings inside
-        // device tables) become U+FFFD here.
-        self.aliases.push_str(&String::from_utf8_lossy(&line));
+        self.aliases.extend_from_slice(&line);
         Ok(())
     }
 }

@@ -25,23 +25,50 @@ const X86_64: DevTableTarget = DevTableTarget {
 /// Collects diagnostics as the C tool prints them.
 #[derive(Default)]
 struct Recorder {
-    /// Everything written to "stderr", prefixes included.
-    stderr: String,
+    /// Everything written to "stderr", prefixes included, as raw bytes.
+    stderr: Vec<u8>,
 }
 
 impl Report for Recorder {
-    fn warn(&mut self, msg: String) {
-        self.stderr.push_str("WARNING: modpost: ");
-        self.stderr.push_str(&msg);
+    fn warn(&mut self, msg: Vec<u8>) {
+        self.stderr.extend_from_slice(b"WARNING: modpost: ");
+        self.stderr.extend_from_slice(&msg);
     }
-    fn raw(&mut self, msg: String) {
-        self.stderr.push_str(&msg);
+    fn raw(&mut self, msg: Vec<u8>) {
+        self.stderr.extend_from_slice(&msg);
     }
-    fn fatal(&mut self, msg: String) -> Fatal {
-        self.stderr.push_str("ERROR: modpost: ");
-        self.stderr.push_str(&msg);
+    fn fatal(&mut self, msg: Vec<u8>) -> Fatal {
+        self.stderr.extend_from_slice(b"ERROR: modpost: ");
+        self.stderr.extend_from_slice(&msg);
         Fatal
     }
+}
+
+/// Number of lines in a byte buffer of `\n`-terminated lines.
+fn line_count(text: &[u8]) -> usize {
+    text.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The `MODULE_ALIAS(...)` lines of a `.mod.c` file, byte for byte.
+fn alias_lines(mod_c: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in mod_c.split_inclusive(|&b| b == b'\n') {
+        if line.starts_with(b"MODULE_ALIAS(") {
+            out.extend_from_slice(line);
+        }
+    }
+    out
+}
+
+/// Byte equality, shown as text when it fails.
+#[track_caller]
+fn assert_same_bytes(ours: &[u8], theirs: &[u8], what: &str) {
+    assert!(
+        ours == theirs,
+        "{what}\n--- ours:\n{}\n--- C:\n{}",
+        String::from_utf8_lossy(ours),
+        String::from_utf8_lossy(theirs)
+    );
 }
 
 fn repo_root() -> PathBuf {
@@ -229,9 +256,9 @@ fn elf_symbols<Elf: FileHeader<Endian = object::Endianness>>(data: &[u8]) -> Vec
 /// What our code makes of one module: the alias lines, stderr, and whether it stopped.
 struct Outcome {
     /// The module's `dev_table_buf`.
-    aliases: String,
+    aliases: Vec<u8>,
     /// Diagnostics in C's format.
-    stderr: String,
+    stderr: Vec<u8>,
     /// A fatal error ended the run.
     fatal: bool,
     /// (type, aliases added) per device-table symbol.
@@ -244,14 +271,14 @@ fn run_module(
     offsets: &DeviceTableOffsets,
     target: DevTableTarget,
 ) -> Outcome {
-    let mut aliases = String::new();
+    let mut aliases = Vec::new();
     let mut recorder = Recorder::default();
     let mut tables = Vec::new();
     for sym in symbols {
-        let before = aliases.lines().count();
+        let before = line_count(&aliases);
         let result = handle_with(
             target,
-            modname,
+            modname.as_bytes(),
             &sym.name,
             &sym.data,
             &mut aliases,
@@ -261,7 +288,7 @@ fn run_module(
         if let Some(kind) = table_kind(&sym.name) {
             tables.push((
                 String::from_utf8_lossy(kind).into_owned(),
-                aliases.lines().count() - before,
+                line_count(&aliases) - before,
             ));
         }
         if result.is_err() {
@@ -292,11 +319,12 @@ fn check_module_with(oracle: &Oracle, module: &str) -> Outcome {
     let symbols = object_symbols(&out.join(format!("{module}.o")));
     let ours = run_module(&modname, &symbols, &oracle.offsets, oracle.target);
 
-    let c_stderr = std::fs::read_to_string(out.join(format!("{module}.stderr"))).unwrap();
+    let c_stderr = std::fs::read(out.join(format!("{module}.stderr"))).unwrap();
     let c_rc = std::fs::read_to_string(out.join(format!("{module}.rc"))).unwrap();
-    assert_eq!(
-        ours.stderr, c_stderr,
-        "{module}: stderr differs from the C modpost"
+    assert_same_bytes(
+        &ours.stderr,
+        &c_stderr,
+        &format!("{module}: stderr differs from the C modpost"),
     );
     assert_eq!(
         ours.fatal,
@@ -305,15 +333,11 @@ fn check_module_with(oracle: &Oracle, module: &str) -> Outcome {
         c_rc.trim()
     );
     if !ours.fatal {
-        let mod_c = std::fs::read_to_string(out.join(format!("{module}.mod.c"))).unwrap();
-        let c_aliases: String = mod_c
-            .lines()
-            .filter(|l| l.starts_with("MODULE_ALIAS("))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        assert_eq!(
-            ours.aliases, c_aliases,
-            "{module}: MODULE_ALIAS lines differ from the C modpost"
+        let mod_c = std::fs::read(out.join(format!("{module}.mod.c"))).unwrap();
+        assert_same_bytes(
+            &ours.aliases,
+            &alias_lines(&mod_c),
+            &format!("{module}: MODULE_ALIAS lines differ from the C modpost"),
         );
     }
     ours
@@ -589,26 +613,27 @@ fn handle_moddevtable_uses_the_embedded_layouts() {
     data[..4].copy_from_slice(&0x8086u32.to_le_bytes());
     data[4..8].copy_from_slice(&0x1234u32.to_le_bytes());
     data[8..16].copy_from_slice(&[0xff; 8]);
-    let mut aliases = String::new();
+    let mut aliases = Vec::new();
     let mut diags = crate::diag::Diags::buffered();
     let name = b"__mod_pci__ids_device_table";
-    super::handle_moddevtable(X86_64, "m", name, &mut data, &mut aliases, &mut diags).unwrap();
-    assert_eq!(
-        aliases,
-        "MODULE_ALIAS(\"pci:v00008086d00001234sv*sd*bc*sc*i*\");\n"
+    super::handle_moddevtable(X86_64, b"m", name, &mut data, &mut aliases, &mut diags).unwrap();
+    assert_same_bytes(
+        &aliases,
+        b"MODULE_ALIAS(\"pci:v00008086d00001234sv*sd*bc*sc*i*\");\n",
+        "pci alias",
     );
     // Unknown types and other names are ignored.
     super::handle_moddevtable(
         X86_64,
-        "m",
+        b"m",
         b"__mod_spmi__x_device_table",
         &mut data,
         &mut aliases,
         &mut diags,
     )
     .unwrap();
-    super::handle_moddevtable(X86_64, "m", b"ids", &mut data, &mut aliases, &mut diags).unwrap();
-    assert_eq!(aliases.lines().count(), 1);
+    super::handle_moddevtable(X86_64, b"m", b"ids", &mut data, &mut aliases, &mut diags).unwrap();
+    assert_eq!(line_count(&aliases), 1);
     assert!(diags.replay().is_ok());
 }
 
@@ -624,16 +649,11 @@ fn fixture_kernel_modules_match_c() {
         let module = object.strip_suffix(".o").unwrap();
         let symbols = object_symbols(&build.join(object));
         let ours = run_module(module, &symbols, &oracle.offsets, X86_64);
-        let mod_c = std::fs::read_to_string(build.join(format!("{module}.mod.c"))).unwrap();
-        let c_aliases: String = mod_c
-            .lines()
-            .filter(|l| l.starts_with("MODULE_ALIAS("))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        assert_eq!(ours.aliases, c_aliases, "{module}");
-        assert_eq!(ours.stderr, "", "{module}");
+        let mod_c = std::fs::read(build.join(format!("{module}.mod.c"))).unwrap();
+        assert_same_bytes(&ours.aliases, &alias_lines(&mod_c), module);
+        assert_same_bytes(&ours.stderr, b"", module);
         assert!(!ours.fatal, "{module}");
-        total += ours.aliases.lines().count();
+        total += line_count(&ours.aliases);
     }
     assert!(
         total > 100,
@@ -648,9 +668,9 @@ fn fixture_vmlinux_o_has_no_diagnostics() {
     let oracle = oracle();
     let symbols = object_symbols(&fixture_work().join("build-6.12/vmlinux.o"));
     let ours = run_module("vmlinux", &symbols, &oracle.offsets, X86_64);
-    assert_eq!(ours.stderr, "");
+    assert_same_bytes(&ours.stderr, b"", "vmlinux stderr");
     assert!(!ours.fatal);
-    assert_eq!(ours.aliases, "");
+    assert_same_bytes(&ours.aliases, b"", "vmlinux aliases");
 }
 
 /// Debian's 4230 modules against Debian's packaged C modpost (26,041 aliases), with the embedded
@@ -703,16 +723,11 @@ fn distro_modules_match_c() {
         let module = object.strip_suffix(".o").unwrap();
         let symbols = object_symbols(&out.join(object));
         let ours = run_module(module, &symbols, &offsets, X86_64);
-        let mod_c = std::fs::read_to_string(out.join(format!("{module}.mod.c"))).unwrap();
-        let c_aliases: String = mod_c
-            .lines()
-            .filter(|l| l.starts_with("MODULE_ALIAS("))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        assert_eq!(ours.aliases, c_aliases, "{module}");
-        assert_eq!(ours.stderr, "", "{module}");
+        let mod_c = std::fs::read(out.join(format!("{module}.mod.c"))).unwrap();
+        assert_same_bytes(&ours.aliases, &alias_lines(&mod_c), module);
+        assert_same_bytes(&ours.stderr, b"", module);
         modules += 1;
-        total += ours.aliases.lines().count();
+        total += line_count(&ours.aliases);
     }
     assert_eq!((modules, total), (4230, 26041));
 }
@@ -769,7 +784,49 @@ fn i386_fixtures_match_c() {
     assert_eq!(oracle.offsets.usb_device_id.size, 24, "not a 32-bit layout");
     let mut aliases = 0;
     for module in fixture_modules() {
-        aliases += check_module_with(&oracle, &module).aliases.lines().count();
+        aliases += line_count(&check_module_with(&oracle, &module).aliases);
     }
     assert!(aliases > 700, "only {aliases} aliases");
+}
+
+/// Strings inside device tables are copied byte for byte, as C's `%s` does: a name that is not
+/// UTF-8 reaches the alias (and the module name the messages) unchanged.
+#[test]
+fn non_utf8_table_strings_and_module_names_are_kept() {
+    let offsets = DeviceTableOffsets::embedded().unwrap();
+    let size = offsets.i2c_device_id.size;
+    let mut data = vec![0u8; 2 * size];
+    data[..5].copy_from_slice(b"caf\xe9\xff");
+    let mut aliases = Vec::new();
+    let mut recorder = Recorder::default();
+    handle_with(
+        X86_64,
+        b"m\xe9",
+        b"__mod_i2c__ids_device_table",
+        &data,
+        &mut aliases,
+        &mut recorder,
+        |_| Ok(&offsets),
+    )
+    .unwrap();
+    assert_same_bytes(
+        &aliases,
+        b"MODULE_ALIAS(\"i2c:caf\xe9\xff\");\n",
+        "i2c alias",
+    );
+    // A table that is not a multiple of the entry size names the module in a fatal message.
+    let short = vec![0u8; size + 1];
+    let result = handle_with(
+        X86_64,
+        b"m\xe9",
+        b"__mod_i2c__ids_device_table",
+        &short,
+        &mut aliases,
+        &mut recorder,
+        |_| Ok(&offsets),
+    );
+    assert!(result.is_err());
+    assert!(recorder
+        .stderr
+        .starts_with(b"ERROR: modpost: m\xe9: sizeof(struct i2c_device_id)="));
 }

@@ -15,6 +15,7 @@ mod sumversion;
 pub(crate) mod tests;
 
 use crate::diag;
+use crate::diag::cat;
 use crate::diag::Diags;
 use std::ffi::OsStr;
 use std::io::Read;
@@ -58,9 +59,9 @@ pub(crate) fn read_module_crcs_in(
         // C: snprintf into char[PATH_MAX]; a result that did not fit is reported (with the
         // truncated text) and the module gets no CRCs at all.
         if objlist.len() >= PATH_MAX {
-            diags.error(format!(
-                "{}: too long path was truncated\n",
-                lossy(&objlist[..PATH_MAX - 1])
+            diags.error(cat!(
+                objlist.get(..PATH_MAX - 1).unwrap_or(&objlist),
+                ": too long path was truncated\n"
             ));
             return Ok(Vec::new());
         }
@@ -88,9 +89,9 @@ fn extract_crcs_for_object(
 ) -> diag::Result<()> {
     let cmd_file = cmd_file_name(object);
     if cmd_file.len() >= PATH_MAX {
-        diags.error(format!(
-            "{}: too long path was truncated\n",
-            lossy(&cmd_file[..PATH_MAX - 1])
+        diags.error(cat!(
+            cmd_file.get(..PATH_MAX - 1).unwrap_or(&cmd_file),
+            ": too long path was truncated\n"
         ));
         return Ok(());
     }
@@ -220,7 +221,7 @@ pub(crate) fn read_text_file(base: &Path, path: &[u8], diags: &mut Diags) -> dia
         (&mut file).take(size).read_to_end(&mut text)?;
         Ok(text)
     };
-    read().map_err(|e| diags.perror_fatal(&lossy(path), &e))
+    read().map_err(|e| diags.perror_fatal(path, &e))
 }
 
 /// `path` as C would open it with `base` as the current directory.
@@ -252,10 +253,4 @@ pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         return Some(0);
     }
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Bytes for a diagnostic text. [`Diags`] holds `String`s, so non-UTF-8 bytes in a path or
-/// line are shown as U+FFFD there (C would print the raw bytes).
-pub(crate) fn lossy(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }

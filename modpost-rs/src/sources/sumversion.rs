@@ -5,10 +5,10 @@ use super::c_str;
 use super::cmd_file_name;
 use super::find;
 use super::is_c_space;
-use super::lossy;
 use super::read_text_file;
 use super::PATH_MAX;
 use crate::diag;
+use crate::diag::cat;
 use crate::diag::Diags;
 use md4::block_api::Md4Core;
 use md4::digest::block_api::UpdateCore;
@@ -164,7 +164,7 @@ fn parse_source_files(
         let line = &raw_line[skip..];
         if line.starts_with(b"source_") {
             let Some(space) = line.iter().rposition(|&b| b == b' ') else {
-                diags.warn(format!("malformed line: {}\n", lossy(line)));
+                diags.warn(cat!("malformed line: ", line, "\n"));
                 return Ok(false);
             };
             hash_file(base, &line[space + 1..], md4, normalised, diags)?;
