@@ -8,5 +8,9 @@ mod paths;
 mod sources;
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(status) = paths::run_subcommand(&args) {
+        std::process::exit(status);
+    }
     std::process::exit(0);
 }
