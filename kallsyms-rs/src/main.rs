@@ -1,2 +1,5 @@
 //! kallsyms-rs: a drop-in replacement for Linux 6.12 `scripts/kallsyms`.
+
+mod paths;
+
 fn main() {}

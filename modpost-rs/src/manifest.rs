@@ -11,6 +11,7 @@
 //! manifest writer and the kallsyms resolver, and the `.cmd`-file source lookup with its path
 //! normalisation.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Component;
 use std::path::Path;
@@ -532,6 +533,89 @@ pub fn source_from_cmd(cmd: &[u8], object: &str) -> Option<String> {
         let rest = std::str::from_utf8(rest).ok()?.trim();
         (!rest.is_empty()).then(|| rest.to_owned())
     })
+}
+
+/// Builds the manifest of `archive` (a path relative to objtree or absolute), following the
+/// archive's own member list. `inputs` are the archives ar was given: a member listed in one of
+/// their manifests is copied from it; every other member is read (from disk for thin members)
+/// and its source looked up in its `.cmd` file. Non-archive inputs and archives without a
+/// manifest are skipped. Members that are not ELF are recorded without symbols, with a warning.
+pub fn build_archive_manifest(
+    trees: &Trees,
+    archive: &Path,
+    inputs: &[PathBuf],
+    warnings: &mut Vec<String>,
+) -> Result<Manifest> {
+    let mut known: HashMap<String, ObjectEntry> = HashMap::new();
+    for input in inputs {
+        if input.extension().is_none_or(|e| e != "a") {
+            continue;
+        }
+        let path = manifest_path_for(&trees.objtree.join(input));
+        let data = match std::fs::read(&path) {
+            Ok(d) => d,
+            // An archive without a manifest (libgcc.a): its members are read directly.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::new(format!("{}: {e}", path.display()))),
+        };
+        let sub = Manifest::parse(&data, &path.to_string_lossy())?;
+        for entry in sub.objects {
+            known.entry(entry.object.clone()).or_insert(entry);
+        }
+    }
+
+    let archive_abs = trees.objtree.join(archive);
+    let data = std::fs::read(&archive_abs)
+        .map_err(|e| Error::new(format!("{}: {e}", archive.display())))?;
+    let file = object::read::archive::ArchiveFile::parse(&*data)
+        .map_err(|e| Error::new(format!("{}: not an archive: {e}", archive.display())))?;
+    let archive_dir = archive.parent().unwrap_or(Path::new(""));
+    let mut manifest = Manifest::default();
+    for member in file.members() {
+        let member = member
+            .map_err(|e| Error::new(format!("{}: bad member header: {e}", archive.display())))?;
+        let name = String::from_utf8_lossy(member.name()).into_owned();
+        // Thin members are stored relative to the archive's directory; regular members with
+        // `P` keep the name they were given (relative to where ar ran, i.e. objtree).
+        let object = if member.is_thin() || !name.contains('/') {
+            normalize_lexically(&archive_dir.join(&name))
+        } else {
+            normalize_lexically(Path::new(&name))
+        };
+        let object = object.to_string_lossy().into_owned();
+        if let Some(entry) = known.get(&object) {
+            manifest.objects.push(entry.clone());
+            continue;
+        }
+        let owned;
+        let bytes: &[u8] = if member.is_thin() {
+            owned = std::fs::read(trees.objtree.join(&object))
+                .map_err(|e| Error::new(format!("{}: member {object}: {e}", archive.display())))?;
+            &owned
+        } else {
+            member
+                .data(&*data)
+                .map_err(|e| Error::new(format!("{}: member {object}: {e}", archive.display())))?
+        };
+        let source = trees.source_of(&object)?;
+        match describe_object(bytes, &object, source.clone()) {
+            Ok(entry) => manifest.objects.push(entry),
+            Err(e) => {
+                // Not fatal: the object keeps its place (link order) without symbols, and its
+                // symbols later get no path, which the resolver reports.
+                warnings.push(format!(
+                    "{}: {e}; recorded without symbols",
+                    archive.display()
+                ));
+                manifest.objects.push(ObjectEntry {
+                    object,
+                    source,
+                    symbols: Vec::new(),
+                });
+            }
+        }
+    }
+    Ok(manifest)
 }
 
 #[cfg(test)]

@@ -1,0 +1,269 @@
+//! Resolution tests on the real fixture kernel build (differential against what the objects
+//! themselves define) and on small synthetic cases.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use modpost::manifest::build_archive_manifest;
+use modpost::manifest::Manifest;
+use modpost::manifest::ManifestSymbol;
+use modpost::manifest::Trees;
+
+use super::report::duplicates_report;
+use super::*;
+
+/// The fixture's WORK directory: `$MODPOST_RS_FIXTURE`, else `kbuild/oracle.sh env`.
+/// Panics (fails the test) with a clear message when the oracle is missing.
+pub(super) fn fixture_build() -> PathBuf {
+    let work = match std::env::var_os("MODPOST_RS_FIXTURE") {
+        Some(w) => PathBuf::from(w),
+        None => {
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let out = std::process::Command::new("bash")
+                .arg(root.join("kbuild/oracle.sh"))
+                .arg("env")
+                .current_dir(&root)
+                .output()
+                .expect("cannot run kbuild/oracle.sh env");
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let work = text
+                .lines()
+                .find_map(|l| l.strip_prefix("WORK="))
+                .expect("kbuild/oracle.sh env printed no WORK=");
+            PathBuf::from(work.trim_matches('\''))
+        }
+    };
+    let build = work.join("build-6.12");
+    assert!(
+        work.join(".done-build").exists() && build.join(".tmp_vmlinux1").exists(),
+        "fixture oracle missing: {} has no finished build (.done-build, build-6.12/.tmp_vmlinux1); \
+         run kbuild/oracle.sh prepare or set MODPOST_RS_FIXTURE",
+        work.display()
+    );
+    build
+}
+
+struct FixtureRun {
+    build: PathBuf,
+    syms_data: Vec<u8>,
+    resolution: Resolution,
+    manifest: Manifest,
+}
+
+fn run_fixture(pass: &str) -> FixtureRun {
+    let build = fixture_build();
+    let srctree = std::fs::canonicalize(build.join("source")).expect("build-6.12/source link");
+    let trees = Trees::new(&srctree, &build).unwrap();
+    let mut warnings = Vec::new();
+    let manifest = build_archive_manifest(
+        &trees,
+        std::path::Path::new("vmlinux.a"),
+        &[],
+        &mut warnings,
+    )
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let dir = std::env::temp_dir().join(format!("vmpaths-test-{}-{pass}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mpath = dir.join("vmlinux.a.manifest");
+    std::fs::write(&mpath, manifest.to_bytes().unwrap()).unwrap();
+    let opts = PathOptions {
+        image: build.join(format!(".tmp_vmlinux{pass}")),
+        manifests: vec![mpath],
+        objects: vec![
+            LooseObject {
+                object: ".vmlinux.export.o".into(),
+                path: None,
+            },
+            LooseObject {
+                object: "init/version-timestamp.o".into(),
+                path: None,
+            },
+            LooseObject {
+                object: format!(
+                    ".tmp_vmlinux{}.kallsyms.o",
+                    pass.parse::<u32>().unwrap() - 1
+                )
+                .into(),
+                path: Some("kernel/kallsyms_internal.h".into()),
+            },
+        ],
+        linker_script_path: Some("arch/x86/kernel/vmlinux.lds.S".into()),
+        trees,
+    };
+    let syms_data = std::fs::read(build.join(format!(".tmp_vmlinux{pass}.syms"))).unwrap();
+    let syms = parse_syms(&syms_data);
+    let resolution = resolve(&opts, &syms).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    FixtureRun {
+        build,
+        syms_data,
+        resolution,
+        manifest,
+    }
+}
+
+fn path_of<'a>(syms: &[InputSymbol<'_>], r: &'a Resolution, name: &str) -> Vec<&'a str> {
+    syms.iter()
+        .zip(&r.paths)
+        .filter(|(s, _)| s.name == name.as_bytes())
+        .map(|(_, p)| p.as_deref().unwrap_or("<none>"))
+        .collect()
+}
+
+#[test]
+fn fixture_every_symbol_has_a_path() {
+    let run = run_fixture("1");
+    let syms = parse_syms(&run.syms_data);
+    assert_eq!(
+        syms.len(),
+        30045,
+        "the fixture's .tmp_vmlinux1.syms has 30045 lines"
+    );
+    let (report, counts) = duplicates_report(&syms, &run.resolution);
+    // The full report is kept for the developer; it is not part of the check.
+    let report_path = std::env::temp_dir().join("vmpaths-report-tmp_vmlinux1.txt");
+    let _ = std::fs::write(&report_path, &report);
+    eprintln!("{}", report.lines().take(6).collect::<Vec<_>>().join("\n"));
+    eprintln!("full report: {}", report_path.display());
+    assert!(
+        run.resolution.diagnostics.is_empty(),
+        "{:#?}",
+        run.resolution.diagnostics
+    );
+    assert_eq!(
+        counts.with_path, counts.symbols,
+        "symbols without a path:\n{report}"
+    );
+
+    // Spot checks across the rules.
+    assert_eq!(
+        path_of(&syms, &run.resolution, "dump_stack_lvl"),
+        ["lib/dump_stack.c"]
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "copy_process"),
+        ["kernel/fork.c"]
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "ret_from_fork_asm"),
+        ["arch/x86/entry/entry_64.S"]
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "_text"),
+        ["arch/x86/kernel/vmlinux.lds.S"]
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "kallsyms_names"),
+        ["kernel/kallsyms_internal.h"]
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "vdso_image_64"),
+        ["arch/x86/entry/vdso/vdso-image-64.c"],
+        "a generated source gets its objtree-relative path"
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "linux_banner"),
+        ["init/version-timestamp.c"]
+    );
+}
+
+/// Differential check against the objects themselves: a name defined by exactly one object of
+/// vmlinux.a (as local or global) must get that object's source; a name defined by several
+/// must get the source of one of the objects that define it with the same binding class.
+#[test]
+fn fixture_paths_agree_with_the_defining_objects() {
+    let run = run_fixture("1");
+    let syms = parse_syms(&run.syms_data);
+    let mut definers: HashMap<(&[u8], bool), Vec<&str>> = HashMap::new();
+    let mut weak: std::collections::HashSet<&[u8]> = Default::default();
+    for obj in &run.manifest.objects {
+        let src = obj.source.as_deref().unwrap_or("<none>");
+        for s in &obj.symbols {
+            if let ManifestSymbol::Defined { type_char, name } = s {
+                definers
+                    .entry((name, ManifestSymbol::is_local(*type_char)))
+                    .or_default()
+                    .push(src);
+                if ManifestSymbol::is_weak(*type_char) {
+                    weak.insert(name);
+                }
+            }
+        }
+    }
+    let mut checked_unique = 0;
+    let mut checked_dups = 0;
+    for (s, p) in syms.iter().zip(&run.resolution.paths) {
+        let local = s.type_char.is_ascii_lowercase() && s.type_char != b'u';
+        let Some(defs) = definers.get(&(s.name, local)) else {
+            continue;
+        };
+        if weak.contains(s.name) {
+            // A weak definition in vmlinux.a may be overridden by a loose object (linux_banner:
+            // weak in init/version.c, strong in init/version-timestamp.c); checked by name below.
+            continue;
+        }
+        let p = p.as_deref().unwrap_or("<none>");
+        if defs.len() == 1 {
+            assert_eq!(p, defs[0], "{}", String::from_utf8_lossy(s.name));
+            checked_unique += 1;
+        } else {
+            assert!(
+                defs.contains(&p),
+                "{} -> {p}, defined in {defs:?}",
+                String::from_utf8_lossy(s.name)
+            );
+            checked_dups += 1;
+        }
+    }
+    eprintln!("unique names checked: {checked_unique}, duplicated names checked: {checked_dups}");
+    assert!(checked_unique > 20000, "{checked_unique}");
+    assert!(checked_dups > 100, "{checked_dups}");
+}
+
+/// Duplicated statics are told apart: every (path, name, address) triple of a local symbol
+/// that occurs in several files gets distinct paths, except for the reported collisions.
+#[test]
+fn fixture_duplicate_report() {
+    let run = run_fixture("1");
+    let syms = parse_syms(&run.syms_data);
+    let (report, counts) = duplicates_report(&syms, &run.resolution);
+    assert!(counts.duplicate_names > 0);
+    assert!(
+        counts.duplicate_qualified < counts.duplicate_names,
+        "{report}"
+    );
+    // `__initcall__...` style names never collide; a known static duplicate does not either.
+    let ps = path_of(&syms, &run.resolution, "cpu_show");
+    if ps.len() > 1 {
+        let mut uniq = ps.clone();
+        uniq.sort();
+        uniq.dedup();
+        assert_eq!(uniq.len(), ps.len(), "{ps:?}");
+    }
+}
+
+#[test]
+fn bare_and_qualified_names() {
+    assert_eq!(
+        bare_name(b"net/core/gro.c:dev_gro_receive"),
+        b"dev_gro_receive"
+    );
+    assert_eq!(bare_name(b"dev_gro_receive"), b"dev_gro_receive");
+    assert_eq!(bare_name(b"a.c:b:c"), b"b:c");
+    assert_eq!(qualified_name("lib/x.c", b"f"), b"lib/x.c:f");
+}
+
+#[test]
+fn syms_lines_parse() {
+    let s = parse_syms(b"ffffffff81000000 T _text\n0000000000000000 D __per_cpu_start\nbad\n");
+    assert_eq!(s.len(), 2);
+    assert_eq!(
+        s[0],
+        InputSymbol {
+            address: 0xffffffff81000000,
+            type_char: b'T',
+            name: b"_text"
+        }
+    );
+}
