@@ -267,3 +267,138 @@ fn syms_lines_parse() {
         }
     );
 }
+
+fn sh(cmd: &str, dir: &std::path::Path) {
+    let st = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .current_dir(dir)
+        .status()
+        .expect("cannot run sh");
+    assert!(st.success(), "failed: {cmd}");
+}
+
+/// Compiles testdata/vmpaths into a scratch objtree and resolves a linked image of it.
+#[test]
+fn synthetic_image() {
+    let src = std::fs::canonicalize(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/vmpaths"),
+    )
+    .unwrap();
+    let obj = std::env::temp_dir().join(format!("vmpaths-synth-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&obj);
+    let objects = ["a/dup.o", "b/dup.o", "c/dup.o", "d/strong.o", "e/asm.o"];
+    let sources = ["a/dup.c", "b/dup.c", "c/dup.c", "d/strong.c", "e/asm.S"];
+    for (o, s) in objects.iter().zip(sources) {
+        let dir = obj.join(o).parent().unwrap().to_path_buf();
+        std::fs::create_dir_all(&dir).unwrap();
+        sh(
+            &format!("gcc -O2 -fno-pic -c -o {o} {}", src.join(s).display()),
+            &obj,
+        );
+        let base = o.rsplit('/').next().unwrap();
+        std::fs::write(
+            dir.join(format!(".{base}.cmd")),
+            format!(
+                "savedcmd_{o} := gcc\n\nsource_{o} := {}\n",
+                src.join(s).display()
+            ),
+        )
+        .unwrap();
+    }
+    // A thin archive like Kbuild's, a regular one without a manifest (tolerated input).
+    sh(&format!("ar cDPrST built-in.a {}", objects.join(" ")), &obj);
+    sh("ar rcs libother.a d/strong.o", &obj);
+    let trees = Trees::new(&src, &obj).unwrap();
+    let mut warnings = Vec::new();
+    let manifest = build_archive_manifest(
+        &trees,
+        std::path::Path::new("built-in.a"),
+        &[PathBuf::from("libother.a")],
+        &mut warnings,
+    )
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let srcs: Vec<_> = manifest
+        .objects
+        .iter()
+        .map(|o| o.source.clone().unwrap())
+        .collect();
+    assert_eq!(srcs, sources, "srctree-relative sources in archive order");
+    std::fs::write(
+        obj.join("built-in.a.manifest"),
+        manifest.to_bytes().unwrap(),
+    )
+    .unwrap();
+    // A regular archive without a manifest as the archive itself works too.
+    let regular = build_archive_manifest(
+        &trees,
+        std::path::Path::new("libother.a"),
+        &[],
+        &mut warnings,
+    )
+    .unwrap();
+    // A regular archive stores the base name only (`strong.o`), so no `.cmd` file is found:
+    // the member is described from the archive's own bytes, without a source path.
+    assert_eq!(regular.objects.len(), 1);
+    assert_eq!(regular.objects[0].object, "strong.o");
+    assert_eq!(regular.objects[0].source, None);
+    assert!(regular.objects[0].symbols.iter().any(
+        |s| matches!(s, ManifestSymbol::Defined { type_char: b'T', name } if name == b"weakfn")
+    ));
+
+    sh(
+        "ld -r -o vmlinux.o --whole-archive built-in.a --no-whole-archive && \
+         ld -e asm_entry -o image vmlinux.o && nm -n image > image.syms",
+        &obj,
+    );
+    let syms_data = std::fs::read(obj.join("image.syms")).unwrap();
+    let syms: Vec<_> = parse_syms(&syms_data);
+    let opts = PathOptions {
+        image: obj.join("image"),
+        manifests: vec![obj.join("built-in.a.manifest")],
+        objects: vec![],
+        linker_script_path: Some("ld-default.lds".into()),
+        trees,
+    };
+    let r = resolve(&opts, &syms).unwrap();
+    let p = |name: &str| path_of(&syms, &r, name);
+    assert_eq!(p("a_entry"), ["a/dup.c"]);
+    assert_eq!(p("b_entry"), ["b/dup.c"]);
+    assert_eq!(p("only_in_c"), ["c/dup.c"]);
+    assert_eq!(p("weakfn"), ["d/strong.c"], "strong beats weak");
+    assert_eq!(
+        p("local_asm"),
+        ["e/asm.S"],
+        "ld's synthesised STT_FILE for assembly"
+    );
+    assert_eq!(p("asm_entry"), ["e/asm.S"]);
+    assert_eq!(p("_end"), ["ld-default.lds"], "linker-generated");
+    // The two `helper`s: reported with both candidates, never guessed.
+    let helpers: Vec<_> = syms
+        .iter()
+        .zip(&r.paths)
+        .filter(|(s, _)| s.name == b"helper")
+        .collect();
+    assert_eq!(helpers.len(), 2);
+    for (_, res) in helpers {
+        match res {
+            Err(NoPath::Ambiguous(c)) => {
+                assert!(c.iter().any(|c| c.contains("a/dup.c")), "{c:?}");
+                assert!(c.iter().any(|c| c.contains("b/dup.c")), "{c:?}");
+            }
+            other => panic!("helper: expected an ambiguity, got {other:?}"),
+        }
+    }
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.contains("a/dup.o (a/dup.c)") && d.contains("b/dup.o (b/dup.c)")),
+        "{:#?}",
+        r.diagnostics
+    );
+    let (report, counts) = duplicates_report(&syms, &r);
+    assert_eq!(counts.duplicate_names, 1, "{report}");
+    assert!(report.contains("helper: ambiguous"), "{report}");
+    let _ = std::fs::remove_dir_all(&obj);
+}
