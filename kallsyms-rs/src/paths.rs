@@ -27,6 +27,7 @@
 
 #![allow(dead_code)] // The core wires this in with --paths-*; until then only tests call it.
 
+pub(crate) mod cli;
 pub(crate) mod report;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,240 @@
+//! The `--paths-*` command line of kallsyms-rs and the glue the core calls in paths mode.
+//!
+//! ```text
+//! kallsyms-rs [--all-symbols] [--absolute-percpu]
+//!     --paths-image=.tmp_vmlinux1            the image the map was made from (turns paths on)
+//!     --paths-manifest=vmlinux.a.manifest    repeatable, in link order
+//!     --paths-object=OBJ[=PATH]              repeatable: loose link inputs; PATH fixes their path
+//!     --paths-lds=arch/x86/kernel/vmlinux.lds  linker-generated symbols get its source's path
+//!     --paths-srctree=DIR                    default: $srctree, else "."
+//!     --paths-report=FILE                    write the coverage/duplicates report
+//!     .tmp_vmlinux1.syms
+//! ```
+//!
+//! The core removes these options with [`take_path_options`] before its own getopt-compatible
+//! parsing, so without them kallsyms-rs stays the byte-identical drop-in. In paths mode it calls
+//! [`qualified_names`] on the symbols it read, stores the returned names, keeps a bare-name
+//! offset per symbol for its filters, and sorts the seqs table with [`cmp_for_seqs`].
+
+use std::cmp::Ordering;
+use std::path::PathBuf;
+
+use modpost::manifest::Trees;
+
+use super::bare_name;
+use super::qualified_name;
+use super::report::duplicates_report;
+use super::resolve;
+use super::InputSymbol;
+use super::LooseObject;
+use super::PathOptions;
+
+/// `KSYM_NAME_LEN` of include/linux/kallsyms.h: a stored name must be shorter.
+const KSYM_NAME_LEN: usize = 512;
+
+/// The paths-mode options taken from the command line.
+#[derive(Debug, Clone)]
+pub(crate) struct PathArgs {
+    /// What the resolver reads.
+    pub(crate) options: PathOptions,
+    /// Where to write the report, if anywhere.
+    pub(crate) report: Option<PathBuf>,
+}
+
+/// Removes every `--paths-*` argument from `args` and returns the options they give, or `None`
+/// when there were none (drop-in mode). Errors name the bad argument.
+pub(crate) fn take_path_options(args: &mut Vec<String>) -> Result<Option<PathArgs>, String> {
+    let mut image = None;
+    let mut manifests = Vec::new();
+    let mut objects = Vec::new();
+    let mut lds = None;
+    let mut srctree = None;
+    let mut report = None;
+    let mut any = false;
+    let mut rest = Vec::with_capacity(args.len());
+    for arg in args.drain(..) {
+        let Some(opt) = arg.strip_prefix("--paths-") else {
+            rest.push(arg);
+            continue;
+        };
+        any = true;
+        let (key, value) = opt
+            .split_once('=')
+            .ok_or_else(|| format!("{arg}: expected --paths-<option>=<value>"))?;
+        if value.is_empty() {
+            return Err(format!("{arg}: empty value"));
+        }
+        match key {
+            "image" => image = Some(PathBuf::from(value)),
+            "manifest" => manifests.push(PathBuf::from(value)),
+            "object" => objects.push(match value.split_once('=') {
+                Some((obj, path)) if !path.is_empty() => LooseObject {
+                    object: obj.into(),
+                    path: Some(path.to_owned()),
+                },
+                _ => LooseObject {
+                    object: value.into(),
+                    path: None,
+                },
+            }),
+            "lds" => lds = Some(value.to_owned()),
+            "srctree" => srctree = Some(PathBuf::from(value)),
+            "report" => report = Some(PathBuf::from(value)),
+            _ => return Err(format!("{arg}: unknown option")),
+        }
+    }
+    *args = rest;
+    if !any {
+        return Ok(None);
+    }
+    let image = image.ok_or("--paths-* options need --paths-image=<linked image>")?;
+    let srctree = srctree
+        .or_else(|| std::env::var_os("srctree").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let trees = Trees::new(&srctree, std::path::Path::new(".")).map_err(|e| e.to_string())?;
+    let linker_script_path = match lds {
+        Some(lds) => Some(
+            trees
+                .source_of(&lds)
+                .map_err(|e| e.to_string())?
+                .unwrap_or(lds),
+        ),
+        None => None,
+    };
+    Ok(Some(PathArgs {
+        options: PathOptions {
+            image,
+            manifests,
+            objects,
+            linker_script_path,
+            trees,
+        },
+        report,
+    }))
+}
+
+/// The name kallsyms stores for each symbol in paths mode: `path:name`, or the bare name when
+/// the symbol has no path or `path:name` would not fit `KSYM_NAME_LEN`. Diagnostics go to
+/// stderr as warnings; the report is written if asked for. An unreadable input is an error.
+pub(crate) fn qualified_names(
+    args: &PathArgs,
+    syms: &[InputSymbol<'_>],
+) -> Result<Vec<Vec<u8>>, String> {
+    let resolution = resolve(&args.options, syms).map_err(|e| e.to_string())?;
+    for d in &resolution.diagnostics {
+        eprintln!("kallsyms: warning: paths: {d}");
+    }
+    if let Some(report) = &args.report {
+        let (text, _) = duplicates_report(syms, &resolution);
+        std::fs::write(report, text).map_err(|e| format!("{}: {e}", report.display()))?;
+    }
+    let mut names = Vec::with_capacity(syms.len());
+    for (sym, path) in syms.iter().zip(&resolution.paths) {
+        match path {
+            Ok(p) if p.len() + 1 + sym.name.len() < KSYM_NAME_LEN => {
+                names.push(qualified_name(p, sym.name))
+            }
+            Ok(p) => {
+                eprintln!(
+                    "kallsyms: warning: paths: {p}:{} is too long for KSYM_NAME_LEN; kept bare",
+                    String::from_utf8_lossy(sym.name)
+                );
+                names.push(sym.name.to_vec());
+            }
+            Err(_) => names.push(sym.name.to_vec()),
+        }
+    }
+    Ok(names)
+}
+
+/// The order of `kallsyms_seqs_of_names` in paths mode: bare name first, so the kernel's binary
+/// search by bare name works (patch 0004), then the full name, so the entries of one
+/// `path:name` are adjacent. The core breaks remaining ties by address, then seq, as the C
+/// tool's `compare_names` does.
+pub(crate) fn cmp_for_seqs(a: &[u8], b: &[u8]) -> Ordering {
+    bare_name(a).cmp(bare_name(b)).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn no_paths_options_leave_args_alone() {
+        let mut a = strings(&["kallsyms", "--all-symbols", "x.syms"]);
+        assert!(take_path_options(&mut a).unwrap().is_none());
+        assert_eq!(a, strings(&["kallsyms", "--all-symbols", "x.syms"]));
+    }
+
+    #[test]
+    fn paths_options_are_taken() {
+        let mut a = strings(&[
+            "kallsyms",
+            "--all-symbols",
+            "--paths-image=.tmp_vmlinux1",
+            "--paths-manifest=vmlinux.a.manifest",
+            "--paths-object=.vmlinux.export.o",
+            "--paths-object=.tmp_vmlinux0.kallsyms.o=kernel/kallsyms_internal.h",
+            "--paths-srctree=/nonexistent-src",
+            "--paths-lds=arch/x86/kernel/vmlinux.lds",
+            ".tmp_vmlinux1.syms",
+        ]);
+        let p = take_path_options(&mut a).unwrap().unwrap();
+        assert_eq!(
+            a,
+            strings(&["kallsyms", "--all-symbols", ".tmp_vmlinux1.syms"])
+        );
+        assert_eq!(p.options.image, PathBuf::from(".tmp_vmlinux1"));
+        assert_eq!(p.options.manifests, [PathBuf::from("vmlinux.a.manifest")]);
+        assert_eq!(p.options.objects[0].path, None);
+        assert_eq!(
+            p.options.objects[1].path.as_deref(),
+            Some("kernel/kallsyms_internal.h")
+        );
+        // No .cmd for the linker script here: its own name is used.
+        assert_eq!(
+            p.options.linker_script_path.as_deref(),
+            Some("arch/x86/kernel/vmlinux.lds")
+        );
+    }
+
+    #[test]
+    fn bad_paths_options() {
+        let mut a = strings(&["k", "--paths-manifest=m"]);
+        assert!(take_path_options(&mut a)
+            .unwrap_err()
+            .contains("--paths-image"));
+        let mut a = strings(&["k", "--paths-bogus=1"]);
+        assert!(take_path_options(&mut a)
+            .unwrap_err()
+            .contains("unknown option"));
+        let mut a = strings(&["k", "--paths-image"]);
+        assert!(take_path_options(&mut a).is_err());
+    }
+
+    #[test]
+    fn seqs_order_is_bare_then_full() {
+        let mut v: Vec<&[u8]> = vec![
+            b"z.c:alpha",
+            b"a.c:beta",
+            b"b.c:alpha",
+            b"alpha",
+            b"a.c:alpha",
+        ];
+        v.sort_by(|a, b| cmp_for_seqs(a, b));
+        assert_eq!(
+            v,
+            [
+                &b"a.c:alpha"[..],
+                b"alpha",
+                b"b.c:alpha",
+                b"z.c:alpha",
+                b"a.c:beta"
+            ]
+        );
+    }
+}
