@@ -1,5 +1,86 @@
 //! kallsyms-rs: a drop-in replacement for Linux 6.12 `scripts/kallsyms`.
+//!
+//! `kallsyms [--all-symbols] [--absolute-percpu] in.map > out.S` reads a System.map-style symbol
+//! list and prints the assembler source of the kernel's kallsyms tables. The output, the
+//! messages on stderr and the exit status are the C tool's, byte for byte. Phases, in C's order:
+//! [`cli`] → [`read`] → [`filter`] → [`sort`] keys → [`compress`] → [`sort`] → [`write`].
 
+mod cli;
+mod compress;
+mod error;
+mod filter;
 mod paths;
+mod read;
+mod sort;
+mod table;
+mod write;
 
-fn main() {}
+use std::io::Write;
+
+use error::Fatal;
+
+fn main() {
+    restore_sigpipe();
+    let status = match run() {
+        Ok(()) => 0,
+        Err(fatal) => {
+            let _ = std::io::stderr().write_all(&fatal.message);
+            fatal.status
+        }
+    };
+    std::process::exit(status);
+}
+
+fn run() -> Result<(), Fatal> {
+    let mut args: Vec<_> = std::env::args_os().collect();
+    // CONFIG_KALLSYMS_PATHS (docs/vmlinux-paths.md): without --paths-* options this is the
+    // byte-identical drop-in.
+    let path_args = paths::cli::take_path_options(&mut args)
+        .map_err(|e| Fatal::new(format!("kallsyms: {e}\n")))?;
+    let options = cli::parse_args(&args, std::env::var_os("POSIXLY_CORRECT").is_some())?;
+
+    let mut table = read::read_map(&options.input, &mut std::io::stderr())?;
+    if let Some(path_args) = &path_args {
+        paths::cli::apply_paths(path_args, &mut table)?;
+    }
+    filter::shrink_table(&mut table, options.all_symbols);
+    if options.absolute_percpu {
+        filter::make_percpus_absolute(&mut table);
+    }
+    sort::prepare_sort_keys(&mut table);
+    // Compression does not depend on the table order, so it runs on the symbols in input
+    // order, where their slots are in arena order (see compress.rs).
+    let tokens = compress::optimize_token_table(&mut table);
+    sort::sort_symbols(&mut table);
+    let relative_base = sort::record_relative_base(&table);
+
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    let mut out = write::Out::new(&mut lock);
+    let result = write::write_src(
+        &mut out,
+        &mut table,
+        &tokens,
+        relative_base,
+        options.absolute_percpu,
+    );
+    if let Err(fatal) = result {
+        // C prints the message (unbuffered stderr), then exit() flushes what stdout holds.
+        let _ = std::io::stderr().write_all(&fatal.message);
+        out.flush();
+        return Err(Fatal {
+            message: Vec::new(),
+            status: fatal.status,
+        });
+    }
+    out.flush();
+    Ok(())
+}
+
+/// Rust starts with SIGPIPE ignored; C kallsyms is killed by it when stdout is a closed pipe.
+fn restore_sigpipe() {
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}

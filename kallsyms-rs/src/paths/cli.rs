@@ -17,6 +17,7 @@
 //! offset per symbol for its filters, and sorts the seqs table with [`cmp_for_seqs`].
 
 use std::cmp::Ordering;
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use modpost::manifest::Trees;
@@ -28,6 +29,8 @@ use super::resolve;
 use super::InputSymbol;
 use super::LooseObject;
 use super::PathOptions;
+use crate::error::Fatal;
+use crate::table::SymbolTable;
 
 /// `KSYM_NAME_LEN` of include/linux/kallsyms.h: a stored name must be shorter.
 const KSYM_NAME_LEN: usize = 512;
@@ -43,7 +46,7 @@ pub(crate) struct PathArgs {
 
 /// Removes every `--paths-*` argument from `args` and returns the options they give, or `None`
 /// when there were none (drop-in mode). Errors name the bad argument.
-pub(crate) fn take_path_options(args: &mut Vec<String>) -> Result<Option<PathArgs>, String> {
+pub(crate) fn take_path_options(args: &mut Vec<OsString>) -> Result<Option<PathArgs>, String> {
     let mut image = None;
     let mut manifests = Vec::new();
     let mut objects = Vec::new();
@@ -52,11 +55,13 @@ pub(crate) fn take_path_options(args: &mut Vec<String>) -> Result<Option<PathArg
     let mut report = None;
     let mut any = false;
     let mut rest = Vec::with_capacity(args.len());
-    for arg in args.drain(..) {
-        let Some(opt) = arg.strip_prefix("--paths-") else {
-            rest.push(arg);
+    for os_arg in args.drain(..) {
+        let Some(arg) = os_arg.to_str().filter(|a| a.starts_with("--paths-")) else {
+            rest.push(os_arg);
             continue;
         };
+        let arg = arg.to_owned();
+        let opt = arg.get("--paths-".len()..).unwrap_or_default();
         any = true;
         let (key, value) = opt
             .split_once('=')
@@ -147,6 +152,39 @@ pub(crate) fn qualified_names(
     Ok(names)
 }
 
+/// Paths mode of the core: replaces every stored name of `table` (read by `read::read_map`,
+/// still in input order and uncompressed) by its qualified name, and points
+/// `bare_name_start` after the path so the filters and sorts keep seeing the bare name.
+pub(crate) fn apply_paths(args: &PathArgs, table: &mut SymbolTable) -> Result<(), Fatal> {
+    let syms: Vec<InputSymbol<'_>> = table
+        .symbols
+        .iter()
+        .map(|s| InputSymbol {
+            address: s.addr,
+            type_char: table.type_char(s),
+            name: table.bare_name(s),
+        })
+        .collect();
+    let names = qualified_names(args, &syms).map_err(|e| Fatal::new(format!("kallsyms: paths: {e}\n")))?;
+    drop(syms);
+    let mut arena = Vec::with_capacity(names.iter().map(|n| n.len() + 2).sum());
+    for (sym, name) in table.symbols.iter_mut().zip(&names) {
+        let type_char = table.names.get(sym.slot as usize).copied().unwrap_or(b'?');
+        let bare_len = usize::from(sym.len).saturating_sub(usize::from(sym.bare_name_start));
+        let too_big = || Fatal::new("kallsyms-rs: input map too large\n");
+        sym.slot = u32::try_from(arena.len()).map_err(|_| too_big())?;
+        // qualified_names keeps names shorter than KSYM_NAME_LEN, so these fit in u16.
+        sym.len = u16::try_from(name.len() + 1).map_err(|_| too_big())?;
+        sym.bare_name_start =
+            u16::try_from(1 + name.len() - bare_len.min(name.len())).map_err(|_| too_big())?;
+        arena.push(type_char);
+        arena.extend_from_slice(name);
+        arena.push(0);
+    }
+    table.names = arena;
+    Ok(())
+}
+
 /// The order of `kallsyms_seqs_of_names` in paths mode: bare name first, so the kernel's binary
 /// search by bare name works (patch 0004), then the full name, so the entries of one
 /// `path:name` are adjacent. The core breaks remaining ties by address, then seq, as the C
@@ -159,8 +197,8 @@ pub(crate) fn cmp_for_seqs(a: &[u8], b: &[u8]) -> Ordering {
 mod tests {
     use super::*;
 
-    fn strings(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
+    fn strings(v: &[&str]) -> Vec<OsString> {
+        v.iter().map(OsString::from).collect()
     }
 
     #[test]
