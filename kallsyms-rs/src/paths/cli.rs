@@ -165,7 +165,8 @@ pub(crate) fn apply_paths(args: &PathArgs, table: &mut SymbolTable) -> Result<()
             name: table.bare_name(s),
         })
         .collect();
-    let names = qualified_names(args, &syms).map_err(|e| Fatal::new(format!("kallsyms: paths: {e}\n")))?;
+    let names =
+        qualified_names(args, &syms).map_err(|e| Fatal::new(format!("kallsyms: paths: {e}\n")))?;
     drop(syms);
     let mut arena = Vec::with_capacity(names.iter().map(|n| n.len() + 2).sum());
     for (sym, name) in table.symbols.iter_mut().zip(&names) {
