@@ -9,7 +9,10 @@
 #   kbuild/test-vmpaths.sh on         PATHS=y build (WORK=$VMP/paths-on)
 #   kbuild/test-vmpaths.sh off        PATHS=n build of the patched source (WORK=$VMP/paths-off);
 #                                     then compares every output with the pristine fixture
-#   kbuild/test-vmpaths.sh boot-on    boot the PATHS=y build in QEMU and grep the Call Trace
+#   kbuild/test-vmpaths.sh relink-on  relink the PATHS=y build with the real kallsyms-rs
+#   kbuild/test-vmpaths.sh boot-on    boot the PATHS=y build in QEMU (testdata/vmpaths/boot/init.sh)
+#                                     and check: every vmlinux Call Trace frame has a path,
+#                                     the kallsyms selftest (with path-qualified lookups) passed
 #
 # Until kallsyms-rs is the real port, KALLSYMS is a wrapper that records the --paths-* options
 # link-vmlinux.sh passes, drops them and runs the C scripts/kallsyms: the build then checks the
@@ -85,10 +88,66 @@ compare_off() {
 	return $bad
 }
 
+# Relink the PATHS=y build with the real kallsyms-rs (link-vmlinux.sh and bzImage only).
+relink_on() {
+	local src build=$VMP/paths-on/build-6.12
+	src=$(bash "$HERE/patched-source.sh")
+	(cd "$ROOT" && cargo build --release -p kallsyms-rs >&2)
+	cp "$CARGO_TARGET_DIR/release/kallsyms-rs" "$BIN/kallsyms-rs"
+	rm -f "$build/vmlinux"
+	(cd "$src" && /usr/bin/time -f "relink %e s wall" make O="$build" -j"$JOBS" V=1 \
+		KALLSYMS_PATHS_TOOL="$BIN/modpost-rs" KALLSYMS="$BIN/kallsyms-rs" all) \
+		> "$VMP/paths-on/logs/relink-V1.log" 2>&1 ||
+		{ tail -30 "$VMP/paths-on/logs/relink-V1.log" >&2; return 1; }
+	tail -1 "$VMP/paths-on/logs/relink-V1.log"
+	grep -a 'kallsyms-rs' "$VMP/paths-on/logs/relink-V1.log" | grep -v '^+ *make' | head -3
+}
+
+# Boot the PATHS=y build (kotest module, sysrq-l, kallsyms selftest) and check that every
+# vmlinux frame of the Call Traces carries a path and the selftest passed.
+boot_on() {
+	local work=$VMP/paths-on src fix=$VMP/fix log
+	src=$(bash "$HERE/patched-source.sh")
+	rm -rf "$fix" && mkdir -p "$fix"
+	cp -a "$HERE/fixture/kotest" "$HERE/fixture/oracle.config" "$fix/"
+	cp "$ROOT/testdata/vmpaths/boot/init.sh" "$fix/init.sh"
+	WORK=$work SRC=$src BUILD=$work/build-6.12 LOGS=$work/logs FIX=$fix BOOT_TIMEOUT=900 \
+		KMAKE_ARGS="KALLSYMS_PATHS_TOOL=$BIN/modpost-rs KALLSYMS=$BIN/kallsyms-rs" \
+		bash "$HERE/fixture/build-fixture.sh" extmod initramfs boot
+	log=$work/logs/boot-tcg.log
+	check_boot_log "$log"
+}
+
+check_boot_log() { # $1 = console log
+	local log=$1 ok=1 frames bad
+	# Frames: "  [? ]name+0x../0x.. [mod]"; vmlinux frames have no [mod]. Raw "? 0x..." are
+	# addresses outside any symbol.
+	frames=$(sed -n '/Call Trace:/,/<\/TASK>/p' "$log" |
+		grep -E '^ +(\? )?[^ ]+\+0x[0-9a-f]+/0x[0-9a-f]+' | grep -v '\]$' || true)
+	echo "vmlinux frames: $(printf '%s\n' "$frames" | grep -c .)"
+	bad=$(printf '%s\n' "$frames" | grep -vE '^ +(\? )?[A-Za-z0-9_.+/-]+\.[A-Za-z]+:[^ ]+\+0x' || true)
+	if [ -n "$bad" ]; then echo "FAIL: vmlinux frames without a path:"; echo "$bad"; ok=0; fi
+	grep -q 'lib/dump_stack.c:dump_stack_lvl+0x' "$log" ||
+		{ echo "FAIL: no lib/dump_stack.c:dump_stack_lvl frame"; ok=0; }
+	grep -q 'kallsyms_selftest: path-qualified lookups passed' "$log" ||
+		{ echo "FAIL: no 'path-qualified lookups passed'"; ok=0; }
+	grep -q 'kallsyms_selftest: finish' "$log" || { echo "FAIL: selftest did not finish"; ok=0; }
+	if grep -E 'kallsyms_selftest:.*(failed|mismatch|Never found|\?!)' "$log"; then
+		echo "FAIL: selftest reported failures"; ok=0
+	fi
+	sed -n '/Call Trace:/,/<\/TASK>/p' "$log" | head -16
+	grep -E 'ORACLE: kallsyms lines|kallsyms_selftest: (path|finish)' "$log" || true
+	[ $ok = 1 ] && echo "PATHS boot test PASSED"
+	[ $ok = 1 ]
+}
+
 case "${1:-}" in
 tools) tools ;;
+relink-on) relink_on ;;
+boot-on) boot_on ;;
+check-boot) check_boot_log "$2" ;;
 on) tools; build on ;;
 off) build off; compare_off ;;
 compare-off) compare_off ;;
-*) sed -n '3,21p' "$0"; exit 2 ;;
+*) sed -n '3,24p' "$0"; exit 2 ;;
 esac
