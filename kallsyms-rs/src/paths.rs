@@ -25,8 +25,6 @@
 //! A symbol that cannot be resolved keeps its bare name, and the reason is returned
 //! ([`NoPath`]); every ambiguity is also returned as a diagnostic naming all candidates.
 
-#![allow(dead_code)] // The core wires this in with --paths-*; until then only tests call it.
-
 pub(crate) mod cli;
 pub(crate) mod report;
 #[cfg(test)]
@@ -35,7 +33,6 @@ mod tests;
 use std::collections::HashMap;
 use std::collections::HashSet;
 use std::fmt;
-use std::path::Path;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -601,6 +598,7 @@ pub(crate) fn qualified_name(path: &str, name: &[u8]) -> Vec<u8> {
 /// The bare part of a possibly path-qualified name: everything after the first `:`. Paths
 /// never contain `:` (Kbuild rejects such file names) while a few symbol names might, so the
 /// first colon is the separator, as in the kernel lookup patch.
+#[cfg(test)]
 pub(crate) fn bare_name(name: &[u8]) -> &[u8] {
     match name.iter().position(|&b| b == b':') {
         Some(i) => name.get(i + 1..).unwrap_or(name),
@@ -608,8 +606,9 @@ pub(crate) fn bare_name(name: &[u8]) -> &[u8] {
     }
 }
 
-/// Parses a `.syms` file into the resolver's input (for tests and the report tool; the core
-/// has its own reader with the C tool's exact diagnostics).
+/// Parses a `.syms` file into the resolver's input (tests; the core has its own reader with
+/// the C tool's exact diagnostics).
+#[cfg(test)]
 pub(crate) fn parse_syms(data: &[u8]) -> Vec<InputSymbol<'_>> {
     data.split(|&b| b == b'\n')
         .filter_map(|line| {
@@ -625,9 +624,4 @@ pub(crate) fn parse_syms(data: &[u8]) -> Vec<InputSymbol<'_>> {
             })
         })
         .collect()
-}
-
-/// The default manifest name of an archive (re-exported for the command line).
-pub(crate) fn manifest_of(archive: &Path) -> PathBuf {
-    modpost::manifest::manifest_path_for(archive)
 }

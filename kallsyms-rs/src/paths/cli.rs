@@ -13,16 +13,16 @@
 //!
 //! The core removes these options with [`take_path_options`] before its own getopt-compatible
 //! parsing, so without them kallsyms-rs stays the byte-identical drop-in. In paths mode it calls
-//! [`qualified_names`] on the symbols it read, stores the returned names, keeps a bare-name
-//! offset per symbol for its filters, and sorts the seqs table with [`cmp_for_seqs`].
+//! [`apply_paths`] on the table it read: the stored names become `path:name`, and each
+//! symbol's bare-name offset points after the path, so the filters and the address sort keep
+//! comparing bare names and `sort::sort_symbols_by_name` orders the seqs table by bare name,
+//! then full name.
 
-use std::cmp::Ordering;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 use modpost::manifest::Trees;
 
-use super::bare_name;
 use super::qualified_name;
 use super::report::duplicates_report;
 use super::resolve;
@@ -186,14 +186,6 @@ pub(crate) fn apply_paths(args: &PathArgs, table: &mut SymbolTable) -> Result<()
     Ok(())
 }
 
-/// The order of `kallsyms_seqs_of_names` in paths mode: bare name first, so the kernel's binary
-/// search by bare name works (patch 0004), then the full name, so the entries of one
-/// `path:name` are adjacent. The core breaks remaining ties by address, then seq, as the C
-/// tool's `compare_names` does.
-pub(crate) fn cmp_for_seqs(a: &[u8], b: &[u8]) -> Ordering {
-    bare_name(a).cmp(bare_name(b)).then_with(|| a.cmp(b))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,27 +245,5 @@ mod tests {
             .contains("unknown option"));
         let mut a = strings(&["k", "--paths-image"]);
         assert!(take_path_options(&mut a).is_err());
-    }
-
-    #[test]
-    fn seqs_order_is_bare_then_full() {
-        let mut v: Vec<&[u8]> = vec![
-            b"z.c:alpha",
-            b"a.c:beta",
-            b"b.c:alpha",
-            b"alpha",
-            b"a.c:alpha",
-        ];
-        v.sort_by(|a, b| cmp_for_seqs(a, b));
-        assert_eq!(
-            v,
-            [
-                &b"a.c:alpha"[..],
-                b"alpha",
-                b"b.c:alpha",
-                b"z.c:alpha",
-                b"a.c:beta"
-            ]
-        );
     }
 }

@@ -44,7 +44,6 @@ pub(super) fn fixture_build() -> PathBuf {
 }
 
 struct FixtureRun {
-    build: PathBuf,
     syms_data: Vec<u8>,
     resolution: Resolution,
     manifest: Manifest,
@@ -96,7 +95,6 @@ fn run_fixture(pass: &str) -> FixtureRun {
     let resolution = resolve(&opts, &syms).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     FixtureRun {
-        build,
         syms_data,
         resolution,
         manifest,
