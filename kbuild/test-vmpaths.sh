@@ -91,7 +91,8 @@ compare_off() {
 # Relink the PATHS=y build with the real kallsyms-rs (link-vmlinux.sh and bzImage only).
 relink_on() {
 	local src build=$VMP/paths-on/build-6.12
-	src=$(bash "$HERE/patched-source.sh")
+	# The source tree the build was configured with (a later patch series has another).
+	src=$(readlink -f "$build/source")
 	(cd "$ROOT" && cargo build --release -p kallsyms-rs >&2)
 	cp "$CARGO_TARGET_DIR/release/kallsyms-rs" "$BIN/kallsyms-rs"
 	rm -f "$build/vmlinux"
@@ -107,7 +108,7 @@ relink_on() {
 # vmlinux frame of the Call Traces carries a path and the selftest passed.
 boot_on() {
 	local work=$VMP/paths-on src fix=$VMP/fix log
-	src=$(bash "$HERE/patched-source.sh")
+	src=$(readlink -f "$work/build-6.12/source")
 	rm -rf "$fix" && mkdir -p "$fix"
 	cp -a "$HERE/fixture/kotest" "$HERE/fixture/oracle.config" "$fix/"
 	cp "$ROOT/testdata/vmpaths/boot/init.sh" "$fix/init.sh"
