@@ -8,6 +8,7 @@
 //!     --paths-lds=arch/x86/kernel/vmlinux.lds  linker-generated symbols get its source's path
 //!     --paths-srctree=DIR                    default: $srctree, else "."
 //!     --paths-report=FILE                    write the coverage/duplicates report
+//!     --paths-dump=FILE                      write "<address> <type> <stored name>" per symbol
 //!     .tmp_vmlinux1.syms
 //! ```
 //!
@@ -42,6 +43,8 @@ pub(crate) struct PathArgs {
     pub(crate) options: PathOptions,
     /// Where to write the report, if anywhere.
     pub(crate) report: Option<PathBuf>,
+    /// Where to write `<address> <type> <name as stored>` per symbol, if anywhere.
+    pub(crate) dump: Option<PathBuf>,
 }
 
 /// Removes every `--paths-*` argument from `args` and returns the options they give, or `None`
@@ -53,6 +56,7 @@ pub(crate) fn take_path_options(args: &mut Vec<OsString>) -> Result<Option<PathA
     let mut lds = None;
     let mut srctree = None;
     let mut report = None;
+    let mut dump = None;
     let mut any = false;
     let mut rest = Vec::with_capacity(args.len());
     for os_arg in args.drain(..) {
@@ -85,6 +89,7 @@ pub(crate) fn take_path_options(args: &mut Vec<OsString>) -> Result<Option<PathA
             "lds" => lds = Some(value.to_owned()),
             "srctree" => srctree = Some(PathBuf::from(value)),
             "report" => report = Some(PathBuf::from(value)),
+            "dump" => dump = Some(PathBuf::from(value)),
             _ => return Err(format!("{arg}: unknown option")),
         }
     }
@@ -115,6 +120,7 @@ pub(crate) fn take_path_options(args: &mut Vec<OsString>) -> Result<Option<PathA
             trees,
         },
         report,
+        dump,
     }))
 }
 
@@ -148,6 +154,17 @@ pub(crate) fn qualified_names(
             }
             Err(_) => names.push(sym.name.to_vec()),
         }
+    }
+    if let Some(dump) = &args.dump {
+        let mut text = Vec::with_capacity(names.len() * 64);
+        for (sym, name) in syms.iter().zip(&names) {
+            text.extend_from_slice(
+                format!("{:016x} {} ", sym.address, sym.type_char as char).as_bytes(),
+            );
+            text.extend_from_slice(name);
+            text.push(b'\n');
+        }
+        std::fs::write(dump, text).map_err(|e| format!("{}: {e}", dump.display()))?;
     }
     Ok(names)
 }
