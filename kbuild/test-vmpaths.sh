@@ -9,6 +9,8 @@
 #   kbuild/test-vmpaths.sh on         PATHS=y build (WORK=$VMP/paths-on)
 #   kbuild/test-vmpaths.sh off        PATHS=n build of the patched source (WORK=$VMP/paths-off);
 #                                     then compares every output with the pristine fixture
+#   kbuild/test-vmpaths.sh dwarf      PATHS=y + DEBUG_INFO_DWARF5 build with kallsyms-rs, then the
+#                                     DWARF ground truth (testdata/vmpaths/dwarf_check.py)
 #   kbuild/test-vmpaths.sh relink-on  relink the PATHS=y build with the real kallsyms-rs
 #   kbuild/test-vmpaths.sh boot-on    boot the PATHS=y build in QEMU (testdata/vmpaths/boot/init.sh)
 #                                     and check: every vmlinux Call Trace frame has a path,
@@ -54,19 +56,19 @@ kallsyms_tool() {
 	if [ -n "${KALLSYMS_RS:-}" ]; then echo "$KALLSYMS_RS"; else echo "$BIN/kallsyms-wrap"; fi
 }
 
-build() { # $1 = on|off
+build() { # $1 = on|off|dwarf
 	local mode=$1 src frag
 	src=$(bash "$HERE/patched-source.sh")
 	frag=$VMP/paths-$mode.config
-	if [ "$mode" = on ]; then
-		printf 'CONFIG_KALLSYMS_PATHS=y\nCONFIG_KALLSYMS_SELFTEST=y\n' > "$frag"
-	else
-		printf '# CONFIG_KALLSYMS_PATHS is not set\n' > "$frag"
-	fi
+	case $mode in
+	on) printf 'CONFIG_KALLSYMS_PATHS=y\nCONFIG_KALLSYMS_SELFTEST=y\n' > "$frag" ;;
+	dwarf) printf 'CONFIG_KALLSYMS_PATHS=y\nCONFIG_DEBUG_INFO_DWARF5=y\n' > "$frag" ;;
+	*) printf '# CONFIG_KALLSYMS_PATHS is not set\n' > "$frag" ;;
+	esac
 	local work=$VMP/paths-$mode
 	mkdir -p "$work"
 	local kargs=
-	[ "$mode" = on ] && kargs="KALLSYMS_PATHS_TOOL=$BIN/modpost-rs KALLSYMS=$(kallsyms_tool)"
+	[ "$mode" != off ] && kargs="KALLSYMS_PATHS_TOOL=$BIN/modpost-rs KALLSYMS=$(kallsyms_tool)"
 	WORK=$work SRC=$src BUILD=$work/build-6.12 LOGS=$work/logs FIX=$HERE/fixture \
 		EXTRA_CONFIG=$frag KMAKE_ARGS=$kargs \
 		bash "$HERE/fixture/build-fixture.sh" config build
@@ -142,13 +144,31 @@ check_boot_log() { # $1 = console log
 	[ $ok = 1 ]
 }
 
+# DWARF ground truth on the PATHS=y + DEBUG_INFO_DWARF5 build (needs the real kallsyms-rs).
+dwarf_check() {
+	local build=$VMP/paths-dwarf/build-6.12 src
+	src=$(readlink -f "$build/source")
+	(cd "$build" && "$BIN/kallsyms-rs" --all-symbols --absolute-percpu \
+		--paths-image=.tmp_vmlinux2 --paths-manifest=vmlinux.a.manifest \
+		--paths-object=.vmlinux.export.o --paths-object=init/version-timestamp.o \
+		--paths-object=.tmp_vmlinux1.kallsyms.o=kernel/kallsyms_internal.h \
+		--paths-lds=arch/x86/kernel/vmlinux.lds --paths-srctree="$src" \
+		--paths-report="$VMP/paths-dwarf/paths-report.txt" \
+		--paths-dump="$VMP/paths-dwarf/paths-dump.txt" .tmp_vmlinux2.syms > /dev/null)
+	python3 "$ROOT/testdata/vmpaths/dwarf_check.py" "$build/vmlinux" \
+		"$VMP/paths-dwarf/paths-dump.txt" "$src" "$build" | tee "$VMP/paths-dwarf/dwarf-check.txt"
+}
+
 case "${1:-}" in
 tools) tools ;;
+dwarf) tools; cp "$CARGO_TARGET_DIR/release/kallsyms-rs" "$BIN/kallsyms-rs";
+	KALLSYMS_RS=$BIN/kallsyms-rs build dwarf && dwarf_check ;;
+dwarf-check) dwarf_check ;;
 relink-on) relink_on ;;
 boot-on) boot_on ;;
 check-boot) check_boot_log "$2" ;;
 on) tools; build on ;;
 off) build off; compare_off ;;
 compare-off) compare_off ;;
-*) sed -n '3,24p' "$0"; exit 2 ;;
+*) sed -n '3,26p' "$0"; exit 2 ;;
 esac
