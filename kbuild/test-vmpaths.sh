@@ -125,7 +125,7 @@ check_boot_log() { # $1 = console log
 	local log=$1 ok=1 frames bad
 	# Frames: "  [? ]name+0x../0x.. [mod]"; vmlinux frames have no [mod]. Raw "? 0x..." are
 	# addresses outside any symbol.
-	frames=$(sed -n '/Call Trace:/,/<\/TASK>/p' "$log" |
+	frames=$(sed -e 's/^\[ *[0-9.]*\] //' "$log" | sed -n '/Call Trace:/,/<\/TASK>/p' |
 		grep -E '^ +(\? )?[^ ]+\+0x[0-9a-f]+/0x[0-9a-f]+' | grep -v '\]$' || true)
 	echo "vmlinux frames: $(printf '%s\n' "$frames" | grep -c .)"
 	bad=$(printf '%s\n' "$frames" | grep -vE '^ +(\? )?[A-Za-z0-9_.+/-]+\.[A-Za-z]+:[^ ]+\+0x' || true)
@@ -139,7 +139,7 @@ check_boot_log() { # $1 = console log
 		echo "FAIL: selftest reported failures"; ok=0
 	fi
 	sed -n '/Call Trace:/,/<\/TASK>/p' "$log" | head -16
-	grep -E 'ORACLE: kallsyms lines|kallsyms_selftest: (path|finish)' "$log" || true
+	grep -E 'ORACLE: vmlinux kallsyms lines|kallsyms_selftest: (path|finish)' "$log" || true
 	[ $ok = 1 ] && echo "PATHS boot test PASSED"
 	[ $ok = 1 ]
 }

@@ -15,8 +15,7 @@ insmod ./kotest.ko && echo "ORACLE: insmod kotest ok" || echo "ORACLE: insmod ko
 echo "ORACLE: /proc/modules:"; cat /proc/modules
 echo "ORACLE: kallsyms sample:"
 grep -E '[ :](kotest_leaf|start_kernel|dump_stack|dump_stack_lvl|vfree)([[:space:]]|$)' /proc/kallsyms
-echo "ORACLE: kallsyms lines with a path: $(grep -c ' [^ 	]*/[^ 	]*:' /proc/kallsyms)"
-echo "ORACLE: kallsyms lines: $(wc -l < /proc/kallsyms)"
+echo "ORACLE: vmlinux kallsyms lines: $(awk 'NF == 3' /proc/kallsyms | wc -l), with a path: $(awk 'NF == 3 && $3 ~ /:/' /proc/kallsyms | wc -l)"
 echo "ORACLE: sysrq-l backtrace:"
 echo l > /proc/sysrq-trigger
 rmmod kotest && echo "ORACLE: rmmod kotest ok"
