@@ -11,6 +11,8 @@
 #                                     then compares every output with the pristine fixture
 #   kbuild/test-vmpaths.sh dwarf      PATHS=y + DEBUG_INFO_DWARF5 build with kallsyms-rs, then the
 #                                     DWARF ground truth (testdata/vmpaths/dwarf_check.py)
+#   kbuild/test-vmpaths.sh two-trees  paths tables of the fixture and of the PATHS=n build (two O=
+#                                     dirs, two source dirs) must be byte-identical
 #   kbuild/test-vmpaths.sh relink-on  relink the PATHS=y build with the real kallsyms-rs
 #   kbuild/test-vmpaths.sh boot-on    boot the PATHS=y build in QEMU (testdata/vmpaths/boot/init.sh)
 #                                     and check: every vmlinux Call Trace frame has a path,
@@ -159,8 +161,36 @@ dwarf_check() {
 		"$VMP/paths-dwarf/paths-dump.txt" "$src" "$build" | tee "$VMP/paths-dwarf/dwarf-check.txt"
 }
 
+# Same source in two O= directories (and two source directories): the fixture (pristine source)
+# and the PATHS=n build of the patched source. Their objects are identical, so the manifests
+# and the paths-mode kallsyms tables made from them must be byte-identical too: no objtree or
+# srctree location leaks into a path.
+two_trees() {
+	local ref out d tables=()
+	eval "$(bash "$HERE/oracle.sh" env)"
+	ref=$BUILD out=$VMP/paths-off/build-6.12
+	[ -x "$BIN/kallsyms-rs" ] || { echo "run relink-on or dwarf first (needs $BIN/kallsyms-rs)"; return 1; }
+	for d in "$ref" "$out"; do
+		local tmp=$VMP/two-trees/$(echo "$d" | md5sum | cut -c1-8)
+		mkdir -p "$tmp"
+		(cd "$d" && srctree=$(readlink -f source) "$BIN/modpost-rs" manifest -o "$tmp/vmlinux.a.manifest" vmlinux.a &&
+		 "$BIN/kallsyms-rs" --all-symbols --absolute-percpu --paths-image=.tmp_vmlinux1 \
+			--paths-manifest="$tmp/vmlinux.a.manifest" --paths-object=.vmlinux.export.o \
+			--paths-object=init/version-timestamp.o \
+			--paths-object=.tmp_vmlinux0.kallsyms.o=kernel/kallsyms_internal.h \
+			--paths-lds=arch/x86/kernel/vmlinux.lds --paths-srctree="$(readlink -f source)" \
+			.tmp_vmlinux1.syms > "$tmp/paths.S")
+		tables+=("$tmp")
+	done
+	cmp "${tables[0]}/vmlinux.a.manifest" "${tables[1]}/vmlinux.a.manifest" &&
+	cmp "${tables[0]}/paths.S" "${tables[1]}/paths.S" &&
+	echo "two O= dirs / two source dirs: identical manifests and paths tables" \
+		"($(readlink -f "$ref/source") vs $(readlink -f "$out/source"))"
+}
+
 case "${1:-}" in
 tools) tools ;;
+two-trees) two_trees ;;
 dwarf) tools; cp "$CARGO_TARGET_DIR/release/kallsyms-rs" "$BIN/kallsyms-rs";
 	KALLSYMS_RS=$BIN/kallsyms-rs build dwarf && dwarf_check ;;
 dwarf-check) dwarf_check ;;
@@ -170,5 +200,5 @@ check-boot) check_boot_log "$2" ;;
 on) tools; build on ;;
 off) build off; compare_off ;;
 compare-off) compare_off ;;
-*) sed -n '3,26p' "$0"; exit 2 ;;
+*) sed -n '3,28p' "$0"; exit 2 ;;
 esac
