@@ -328,6 +328,41 @@ fn synthetic_image() {
         manifest.to_bytes().unwrap(),
     )
     .unwrap();
+
+    // Nesting: ar flattens a thin archive given to another thin archive, and the outer
+    // manifest copies the inner one's entries (a marker source proves they are not re-read).
+    let sub = obj.join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    sh(
+        "ar cDPrST sub/inner.a a/dup.o b/dup.o && ar cDPrST top.a sub/inner.a e/asm.o",
+        &obj,
+    );
+    let mut marked = Manifest::default();
+    marked.objects = manifest.objects[..2].to_vec();
+    marked.objects[0].source = Some("marker/from-sub-manifest.c".into());
+    std::fs::write(sub.join("inner.a.manifest"), marked.to_bytes().unwrap()).unwrap();
+    let top = build_archive_manifest(
+        &trees,
+        std::path::Path::new("top.a"),
+        &[PathBuf::from("sub/inner.a"), PathBuf::from("e/asm.o")],
+        &mut warnings,
+    )
+    .unwrap();
+    let names: Vec<_> = top.objects.iter().map(|o| o.object.as_str()).collect();
+    assert_eq!(
+        names,
+        ["a/dup.o", "b/dup.o", "e/asm.o"],
+        "flattened, in archive order"
+    );
+    assert_eq!(
+        top.objects[0].source.as_deref(),
+        Some("marker/from-sub-manifest.c")
+    );
+    assert_eq!(top.objects[1], manifest.objects[1]);
+    assert_eq!(
+        top.objects[2], manifest.objects[4],
+        "read directly: not in a sub-manifest"
+    );
     // A regular archive without a manifest as the archive itself works too.
     let regular = build_archive_manifest(
         &trees,
