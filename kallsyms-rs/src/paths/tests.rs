@@ -337,8 +337,9 @@ fn synthetic_image() {
         "ar cDPrST sub/inner.a a/dup.o b/dup.o && ar cDPrST top.a sub/inner.a e/asm.o",
         &obj,
     );
-    let mut marked = Manifest::default();
-    marked.objects = manifest.objects[..2].to_vec();
+    let mut marked = Manifest {
+        objects: manifest.objects[..2].to_vec(),
+    };
     marked.objects[0].source = Some("marker/from-sub-manifest.c".into());
     std::fs::write(sub.join("inner.a.manifest"), marked.to_bytes().unwrap()).unwrap();
     let top = build_archive_manifest(
