@@ -39,9 +39,9 @@ def cu_names(vmlinux):
         check=True, capture_output=True, text=True, errors="replace").stdout
     cus, cur = {}, None
     for line in out.splitlines():
-        m = re.match(r"\s*Compilation Unit @ offset (0x[0-9a-f]+):", line)
+        m = re.match(r"\s*Compilation Unit @ offset (0x[0-9a-f]+|0):", line)
         if m:
-            cur = int(m.group(1), 16)
+            cur = int(m.group(1), 0)
             cus[cur] = [None, None]
             continue
         if cur is None:
@@ -58,9 +58,9 @@ def aranges(vmlinux):
                          check=True, capture_output=True, text=True).stdout
     ranges, cu = [], None
     for line in out.splitlines():
-        m = re.match(r"\s*Offset into \.debug_info:\s*(0x[0-9a-f]+)", line)
+        m = re.match(r"\s*Offset into \.debug_info:\s*(0x[0-9a-f]+|0)\s*$", line)
         if m:
-            cu = int(m.group(1), 16)
+            cu = int(m.group(1), 0)
             continue
         m = re.match(r"\s*([0-9a-f]{8,16})\s+([0-9a-f]+)\s*$", line)
         if m and cu is not None:
@@ -84,7 +84,6 @@ def main():
             continue
         total += 1
         addr = int(addr_s, 16)
-        path, _, bare = name.rpartition(":") if ":" in name else ("", "", name)
         path = name.split(":", 1)[0] if ":" in name else ""
         i = bisect.bisect_right(starts, addr) - 1
         if i < 0 or not (ranges[i][0] <= addr < ranges[i][1]):
