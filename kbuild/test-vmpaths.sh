@@ -13,6 +13,8 @@
 #                                     DWARF ground truth (testdata/vmpaths/dwarf_check.py)
 #   kbuild/test-vmpaths.sh two-trees  paths tables of the fixture and of the PATHS=n build (two O=
 #                                     dirs, two source dirs) must be byte-identical
+#   kbuild/test-vmpaths.sh on2|intree PATHS=y from scratch with kallsyms-rs: O= / in-tree (private
+#                                     copy of the source); compare-real: identical tables
 #   kbuild/test-vmpaths.sh relink-on  relink the PATHS=y build with the real kallsyms-rs
 #   kbuild/test-vmpaths.sh boot-on    boot the PATHS=y build in QEMU (testdata/vmpaths/boot/init.sh)
 #                                     and check: every vmlinux Call Trace frame has a path,
@@ -188,8 +190,39 @@ two_trees() {
 		"($(readlink -f "$ref/source") vs $(readlink -f "$out/source"))"
 }
 
+# PATHS=y from scratch with kallsyms-rs, twice: an O= build (paths-on2) and an in-tree build
+# in a private copy of the patched source (paths-intree); their tables must be identical.
+build_real() { # $1 = on2|intree
+	local src work=$VMP/paths-$1 frag=$VMP/paths-on.config build
+	src=$(bash "$HERE/patched-source.sh")
+	printf 'CONFIG_KALLSYMS_PATHS=y\nCONFIG_KALLSYMS_SELFTEST=y\n' > "$frag"
+	mkdir -p "$work"
+	if [ "$1" = intree ]; then
+		rm -rf "$work/linux"
+		cp -a "$src" "$work/linux"
+		src=$work/linux build=$work/linux
+	else
+		build=$work/build-6.12
+	fi
+	WORK=$work SRC=$src BUILD=$build LOGS=$work/logs FIX=$HERE/fixture EXTRA_CONFIG=$frag \
+		KMAKE_ARGS="KALLSYMS_PATHS_TOOL=$BIN/modpost-rs KALLSYMS=$BIN/kallsyms-rs" \
+		bash "$HERE/fixture/build-fixture.sh" config build
+}
+
+compare_real() {
+	local a=$VMP/paths-on2/build-6.12 b=$VMP/paths-intree/linux f bad=0
+	for f in vmlinux System.map .tmp_vmlinux1.kallsyms.S .tmp_vmlinux2.kallsyms.S vmlinux.a.manifest; do
+		if cmp -s "$a/$f" "$b/$f"; then echo "same: $f"; else echo "DIFFERENT: $f"; bad=1; fi
+	done
+	[ $bad = 0 ] && echo "PATHS=y: O= build and in-tree build have identical kallsyms tables"
+	return $bad
+}
+
 case "${1:-}" in
 tools) tools ;;
+on2) build_real on2 ;;
+intree) build_real intree ;;
+compare-real) compare_real ;;
 two-trees) two_trees ;;
 dwarf) tools; cp "$CARGO_TARGET_DIR/release/kallsyms-rs" "$BIN/kallsyms-rs";
 	KALLSYMS_RS=$BIN/kallsyms-rs build dwarf && dwarf_check ;;
@@ -200,5 +233,5 @@ check-boot) check_boot_log "$2" ;;
 on) tools; build on ;;
 off) build off; compare_off ;;
 compare-off) compare_off ;;
-*) sed -n '3,28p' "$0"; exit 2 ;;
+*) sed -n '3,30p' "$0"; exit 2 ;;
 esac
