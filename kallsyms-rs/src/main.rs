@@ -11,6 +11,7 @@ mod compress;
 mod decode;
 mod error;
 mod filter;
+mod paths;
 mod read;
 mod sort;
 mod table;
@@ -39,10 +40,17 @@ fn main() {
 }
 
 fn run() -> Result<(), Fatal> {
-    let args: Vec<_> = std::env::args_os().collect();
+    let mut args: Vec<_> = std::env::args_os().collect();
+    // CONFIG_KALLSYMS_PATHS (docs/vmlinux-paths.md): without --paths-* options this is the
+    // byte-identical drop-in.
+    let path_args = paths::cli::take_path_options(&mut args)
+        .map_err(|e| Fatal::new(format!("kallsyms: {e}\n")))?;
     let options = cli::parse_args(&args, std::env::var_os("POSIXLY_CORRECT").is_some())?;
 
     let mut table = read::read_map(&options.input, &mut std::io::stderr())?;
+    if let Some(path_args) = &path_args {
+        paths::cli::apply_paths(path_args, &mut table)?;
+    }
     filter::shrink_table(&mut table, options.all_symbols);
     if options.absolute_percpu {
         filter::make_percpus_absolute(&mut table);

@@ -1,10 +1,10 @@
 //! Source-path passes (subcommands of modpost-rs that are not part of the C drop-in):
 //! `.kallsyms_paths` emission for `.ko` files, `verify`, and the per-archive manifests.
-//! OWNER: module-paths helper (ko/verify) and vmlinux-paths helper (manifest).
 
 mod append;
 mod elf;
 mod ko;
+mod manifest;
 mod srcpath;
 mod verify;
 
@@ -19,7 +19,7 @@ pub(crate) fn run_subcommand(args: &[String]) -> Option<i32> {
     match args.get(1).map(String::as_str) {
         Some("ko-paths") => Some(run_ko_paths(args.get(2..).unwrap_or_default())),
         Some("verify") => Some(run_verify(args.get(2..).unwrap_or_default())),
-        // vmlinux-paths helper: `Some("manifest") => ...` goes here.
+        Some("manifest") => Some(manifest::run(args.get(2..).unwrap_or_default())),
         _ => None,
     }
 }

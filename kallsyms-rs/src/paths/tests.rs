@@ -1,0 +1,438 @@
+//! Resolution tests on the real fixture kernel build (differential against what the objects
+//! themselves define) and on small synthetic cases.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use modpost::manifest::build_archive_manifest;
+use modpost::manifest::Manifest;
+use modpost::manifest::ManifestSymbol;
+use modpost::manifest::Trees;
+
+use super::report::duplicates_report;
+use super::*;
+
+/// The fixture's WORK directory: `$MODPOST_RS_FIXTURE`, else `kbuild/oracle.sh env`.
+/// Panics (fails the test) with a clear message when the oracle is missing.
+pub(super) fn fixture_build() -> PathBuf {
+    let work = match std::env::var_os("MODPOST_RS_FIXTURE") {
+        Some(w) => PathBuf::from(w),
+        None => {
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let out = std::process::Command::new("bash")
+                .arg(root.join("kbuild/oracle.sh"))
+                .arg("env")
+                .current_dir(&root)
+                .output()
+                .expect("cannot run kbuild/oracle.sh env");
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let work = text
+                .lines()
+                .find_map(|l| l.strip_prefix("WORK="))
+                .expect("kbuild/oracle.sh env printed no WORK=");
+            PathBuf::from(work.trim_matches('\''))
+        }
+    };
+    let build = work.join("build-6.12");
+    assert!(
+        work.join(".done-build").exists() && build.join(".tmp_vmlinux1").exists(),
+        "fixture oracle missing: {} has no finished build (.done-build, build-6.12/.tmp_vmlinux1); \
+         run kbuild/oracle.sh prepare or set MODPOST_RS_FIXTURE",
+        work.display()
+    );
+    build
+}
+
+struct FixtureRun {
+    syms_data: Vec<u8>,
+    resolution: Resolution,
+    manifest: Manifest,
+}
+
+fn run_fixture(pass: &str) -> FixtureRun {
+    let build = fixture_build();
+    let srctree = std::fs::canonicalize(build.join("source")).expect("build-6.12/source link");
+    let trees = Trees::new(&srctree, &build).unwrap();
+    let mut warnings = Vec::new();
+    let manifest = build_archive_manifest(
+        &trees,
+        std::path::Path::new("vmlinux.a"),
+        &[],
+        &mut warnings,
+    )
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let dir = std::env::temp_dir().join(format!("vmpaths-test-{}-{pass}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mpath = dir.join("vmlinux.a.manifest");
+    std::fs::write(&mpath, manifest.to_bytes().unwrap()).unwrap();
+    let opts = PathOptions {
+        image: build.join(format!(".tmp_vmlinux{pass}")),
+        manifests: vec![mpath],
+        objects: vec![
+            LooseObject {
+                object: ".vmlinux.export.o".into(),
+                path: None,
+            },
+            LooseObject {
+                object: "init/version-timestamp.o".into(),
+                path: None,
+            },
+            LooseObject {
+                object: format!(
+                    ".tmp_vmlinux{}.kallsyms.o",
+                    pass.parse::<u32>().unwrap() - 1
+                )
+                .into(),
+                path: Some("kernel/kallsyms_internal.h".into()),
+            },
+        ],
+        linker_script_path: Some("arch/x86/kernel/vmlinux.lds.S".into()),
+        trees,
+    };
+    let syms_data = std::fs::read(build.join(format!(".tmp_vmlinux{pass}.syms"))).unwrap();
+    let syms = parse_syms(&syms_data);
+    let resolution = resolve(&opts, &syms).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    FixtureRun {
+        syms_data,
+        resolution,
+        manifest,
+    }
+}
+
+fn path_of<'a>(syms: &[InputSymbol<'_>], r: &'a Resolution, name: &str) -> Vec<&'a str> {
+    syms.iter()
+        .zip(&r.paths)
+        .filter(|(s, _)| s.name == name.as_bytes())
+        .map(|(_, p)| p.as_deref().unwrap_or("<none>"))
+        .collect()
+}
+
+#[test]
+fn fixture_every_symbol_has_a_path() {
+    let run = run_fixture("1");
+    let syms = parse_syms(&run.syms_data);
+    assert_eq!(
+        syms.len(),
+        30045,
+        "the fixture's .tmp_vmlinux1.syms has 30045 lines"
+    );
+    let (report, counts) = duplicates_report(&syms, &run.resolution);
+    // The full report is kept for the developer; it is not part of the check.
+    let report_path = std::env::temp_dir().join("vmpaths-report-tmp_vmlinux1.txt");
+    let _ = std::fs::write(&report_path, &report);
+    eprintln!("{}", report.lines().take(6).collect::<Vec<_>>().join("\n"));
+    eprintln!("full report: {}", report_path.display());
+    assert!(
+        run.resolution.diagnostics.is_empty(),
+        "{:#?}",
+        run.resolution.diagnostics
+    );
+    assert_eq!(
+        counts.with_path, counts.symbols,
+        "symbols without a path:\n{report}"
+    );
+
+    // Spot checks across the rules.
+    assert_eq!(
+        path_of(&syms, &run.resolution, "dump_stack_lvl"),
+        ["lib/dump_stack.c"]
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "copy_process"),
+        ["kernel/fork.c"]
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "ret_from_fork_asm"),
+        ["arch/x86/entry/entry_64.S"]
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "_text"),
+        ["arch/x86/kernel/vmlinux.lds.S"]
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "kallsyms_names"),
+        ["kernel/kallsyms_internal.h"]
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "vdso_image_64"),
+        ["arch/x86/entry/vdso/vdso-image-64.c"],
+        "a generated source gets its objtree-relative path"
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "linux_banner"),
+        ["init/version-timestamp.c"]
+    );
+}
+
+/// Differential check against the objects themselves: a name defined by exactly one object of
+/// vmlinux.a (as local or global) must get that object's source; a name defined by several
+/// must get the source of one of the objects that define it with the same binding class.
+#[test]
+fn fixture_paths_agree_with_the_defining_objects() {
+    let run = run_fixture("1");
+    let syms = parse_syms(&run.syms_data);
+    let mut definers: HashMap<(&[u8], bool), Vec<&str>> = HashMap::new();
+    let mut weak: std::collections::HashSet<&[u8]> = Default::default();
+    for obj in &run.manifest.objects {
+        let src = obj.source.as_deref().unwrap_or("<none>");
+        for s in &obj.symbols {
+            if let ManifestSymbol::Defined { type_char, name } = s {
+                definers
+                    .entry((name, ManifestSymbol::is_local(*type_char)))
+                    .or_default()
+                    .push(src);
+                if ManifestSymbol::is_weak(*type_char) {
+                    weak.insert(name);
+                }
+            }
+        }
+    }
+    let mut checked_unique = 0;
+    let mut checked_dups = 0;
+    for (s, p) in syms.iter().zip(&run.resolution.paths) {
+        let local = s.type_char.is_ascii_lowercase() && s.type_char != b'u';
+        let Some(defs) = definers.get(&(s.name, local)) else {
+            continue;
+        };
+        if weak.contains(s.name) {
+            // A weak definition in vmlinux.a may be overridden by a loose object (linux_banner:
+            // weak in init/version.c, strong in init/version-timestamp.c); checked by name below.
+            continue;
+        }
+        let p = p.as_deref().unwrap_or("<none>");
+        if defs.len() == 1 {
+            assert_eq!(p, defs[0], "{}", String::from_utf8_lossy(s.name));
+            checked_unique += 1;
+        } else {
+            assert!(
+                defs.contains(&p),
+                "{} -> {p}, defined in {defs:?}",
+                String::from_utf8_lossy(s.name)
+            );
+            checked_dups += 1;
+        }
+    }
+    eprintln!("unique names checked: {checked_unique}, duplicated names checked: {checked_dups}");
+    assert!(checked_unique > 20000, "{checked_unique}");
+    assert!(checked_dups > 100, "{checked_dups}");
+}
+
+/// Duplicated statics are told apart: every (path, name, address) triple of a local symbol
+/// that occurs in several files gets distinct paths, except for the reported collisions.
+#[test]
+fn fixture_duplicate_report() {
+    let run = run_fixture("1");
+    let syms = parse_syms(&run.syms_data);
+    let (report, counts) = duplicates_report(&syms, &run.resolution);
+    assert!(counts.duplicate_names > 0);
+    assert!(
+        counts.duplicate_qualified < counts.duplicate_names,
+        "{report}"
+    );
+    // `__initcall__...` style names never collide; a known static duplicate does not either.
+    let ps = path_of(&syms, &run.resolution, "cpu_show");
+    if ps.len() > 1 {
+        let mut uniq = ps.clone();
+        uniq.sort();
+        uniq.dedup();
+        assert_eq!(uniq.len(), ps.len(), "{ps:?}");
+    }
+}
+
+#[test]
+fn bare_and_qualified_names() {
+    assert_eq!(
+        bare_name(b"net/core/gro.c:dev_gro_receive"),
+        b"dev_gro_receive"
+    );
+    assert_eq!(bare_name(b"dev_gro_receive"), b"dev_gro_receive");
+    assert_eq!(bare_name(b"a.c:b:c"), b"b:c");
+    assert_eq!(qualified_name("lib/x.c", b"f"), b"lib/x.c:f");
+}
+
+#[test]
+fn syms_lines_parse() {
+    let s = parse_syms(b"ffffffff81000000 T _text\n0000000000000000 D __per_cpu_start\nbad\n");
+    assert_eq!(s.len(), 2);
+    assert_eq!(
+        s[0],
+        InputSymbol {
+            address: 0xffffffff81000000,
+            type_char: b'T',
+            name: b"_text"
+        }
+    );
+}
+
+fn sh(cmd: &str, dir: &std::path::Path) {
+    let st = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .current_dir(dir)
+        .status()
+        .expect("cannot run sh");
+    assert!(st.success(), "failed: {cmd}");
+}
+
+/// Compiles testdata/vmpaths into a scratch objtree and resolves a linked image of it.
+#[test]
+fn synthetic_image() {
+    let src = std::fs::canonicalize(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/vmpaths"),
+    )
+    .unwrap();
+    let obj = std::env::temp_dir().join(format!("vmpaths-synth-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&obj);
+    let objects = ["a/dup.o", "b/dup.o", "c/dup.o", "d/strong.o", "e/asm.o"];
+    let sources = ["a/dup.c", "b/dup.c", "c/dup.c", "d/strong.c", "e/asm.S"];
+    for (o, s) in objects.iter().zip(sources) {
+        let dir = obj.join(o).parent().unwrap().to_path_buf();
+        std::fs::create_dir_all(&dir).unwrap();
+        sh(
+            &format!("gcc -O2 -fno-pic -c -o {o} {}", src.join(s).display()),
+            &obj,
+        );
+        let base = o.rsplit('/').next().unwrap();
+        std::fs::write(
+            dir.join(format!(".{base}.cmd")),
+            format!(
+                "savedcmd_{o} := gcc\n\nsource_{o} := {}\n",
+                src.join(s).display()
+            ),
+        )
+        .unwrap();
+    }
+    // A thin archive like Kbuild's, a regular one without a manifest (tolerated input).
+    sh(&format!("ar cDPrST built-in.a {}", objects.join(" ")), &obj);
+    sh("ar rcs libother.a d/strong.o", &obj);
+    let trees = Trees::new(&src, &obj).unwrap();
+    let mut warnings = Vec::new();
+    let manifest = build_archive_manifest(
+        &trees,
+        std::path::Path::new("built-in.a"),
+        &[PathBuf::from("libother.a")],
+        &mut warnings,
+    )
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let srcs: Vec<_> = manifest
+        .objects
+        .iter()
+        .map(|o| o.source.clone().unwrap())
+        .collect();
+    assert_eq!(srcs, sources, "srctree-relative sources in archive order");
+    std::fs::write(
+        obj.join("built-in.a.manifest"),
+        manifest.to_bytes().unwrap(),
+    )
+    .unwrap();
+
+    // Nesting: ar flattens a thin archive given to another thin archive, and the outer
+    // manifest copies the inner one's entries (a marker source proves they are not re-read).
+    let sub = obj.join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    sh(
+        "ar cDPrST sub/inner.a a/dup.o b/dup.o && ar cDPrST top.a sub/inner.a e/asm.o",
+        &obj,
+    );
+    let mut marked = Manifest {
+        objects: manifest.objects[..2].to_vec(),
+    };
+    marked.objects[0].source = Some("marker/from-sub-manifest.c".into());
+    std::fs::write(sub.join("inner.a.manifest"), marked.to_bytes().unwrap()).unwrap();
+    let top = build_archive_manifest(
+        &trees,
+        std::path::Path::new("top.a"),
+        &[PathBuf::from("sub/inner.a"), PathBuf::from("e/asm.o")],
+        &mut warnings,
+    )
+    .unwrap();
+    let names: Vec<_> = top.objects.iter().map(|o| o.object.as_str()).collect();
+    assert_eq!(
+        names,
+        ["a/dup.o", "b/dup.o", "e/asm.o"],
+        "flattened, in archive order"
+    );
+    assert_eq!(
+        top.objects[0].source.as_deref(),
+        Some("marker/from-sub-manifest.c")
+    );
+    assert_eq!(top.objects[1], manifest.objects[1]);
+    assert_eq!(
+        top.objects[2], manifest.objects[4],
+        "read directly: not in a sub-manifest"
+    );
+    // A regular archive without a manifest as the archive itself works too.
+    let regular = build_archive_manifest(
+        &trees,
+        std::path::Path::new("libother.a"),
+        &[],
+        &mut warnings,
+    )
+    .unwrap();
+    // A regular archive stores the base name only (`strong.o`), so no `.cmd` file is found:
+    // the member is described from the archive's own bytes, without a source path.
+    assert_eq!(regular.objects.len(), 1);
+    assert_eq!(regular.objects[0].object, "strong.o");
+    assert_eq!(regular.objects[0].source, None);
+    assert!(regular.objects[0].symbols.iter().any(
+        |s| matches!(s, ManifestSymbol::Defined { type_char: b'T', name } if name == b"weakfn")
+    ));
+
+    sh(
+        "ld -r -o vmlinux.o --whole-archive built-in.a --no-whole-archive && \
+         ld -e asm_entry -o image vmlinux.o && nm -n image > image.syms",
+        &obj,
+    );
+    let syms_data = std::fs::read(obj.join("image.syms")).unwrap();
+    let syms: Vec<_> = parse_syms(&syms_data);
+    let opts = PathOptions {
+        image: obj.join("image"),
+        manifests: vec![obj.join("built-in.a.manifest")],
+        objects: vec![],
+        linker_script_path: Some("ld-default.lds".into()),
+        trees,
+    };
+    let r = resolve(&opts, &syms).unwrap();
+    let p = |name: &str| path_of(&syms, &r, name);
+    assert_eq!(p("a_entry"), ["a/dup.c"]);
+    assert_eq!(p("b_entry"), ["b/dup.c"]);
+    assert_eq!(p("only_in_c"), ["c/dup.c"]);
+    assert_eq!(p("weakfn"), ["d/strong.c"], "strong beats weak");
+    assert_eq!(
+        p("local_asm"),
+        ["e/asm.S"],
+        "ld's synthesised STT_FILE for assembly"
+    );
+    assert_eq!(p("asm_entry"), ["e/asm.S"]);
+    assert_eq!(p("_end"), ["ld-default.lds"], "linker-generated");
+    // The two `helper`s: reported with both candidates, never guessed.
+    let helpers: Vec<_> = syms
+        .iter()
+        .zip(&r.paths)
+        .filter(|(s, _)| s.name == b"helper")
+        .collect();
+    assert_eq!(helpers.len(), 2);
+    for (_, res) in helpers {
+        match res {
+            Err(NoPath::Ambiguous(c)) => {
+                assert!(c.iter().any(|c| c.contains("a/dup.c")), "{c:?}");
+                assert!(c.iter().any(|c| c.contains("b/dup.c")), "{c:?}");
+            }
+            other => panic!("helper: expected an ambiguity, got {other:?}"),
+        }
+    }
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.contains("a/dup.o (a/dup.c)") && d.contains("b/dup.o (b/dup.c)")),
+        "{:#?}",
+        r.diagnostics
+    );
+    let (report, counts) = duplicates_report(&syms, &r);
+    assert_eq!(counts.duplicate_names, 1, "{report}");
+    assert!(report.contains("helper: ambiguous"), "{report}");
+    let _ = std::fs::remove_dir_all(&obj);
+}
