@@ -14,8 +14,10 @@
 //! updates are additions), so we instead search the whole name arena for the pair with a SIMD
 //! substring search and rewrite only the symbols it hits. Slots end in NUL bytes (see
 //! `table.rs`), and no pair we search for ends in NUL (pairs come from the counts, which only
-//! see a NUL as a type char, i.e. as the first byte), so a hit can only straddle two slots when
-//! the pair starts with NUL; every hit is therefore checked against its symbol's length.
+//! see a NUL as a type char, i.e. as a first byte; token 0, the last one, is never searched
+//! for), so a hit can only straddle two slots when the pair starts with NUL; every hit is
+//! therefore checked against its symbol's length. Also, C forgets and relearns all pairs of a
+//! rewritten symbol; we adjust only the pairs around each replacement, which nets the same.
 
 use memchr::memmem;
 
@@ -41,13 +43,6 @@ fn pair_index(first: u8, second: u8) -> usize {
 fn learn_symbol(profit: &mut Profits, bytes: &[u8]) {
     for w in bytes.windows(2) {
         profit[pair_index(w[0], w[1])] += 1;
-    }
-}
-
-/// `forget_symbol`.
-fn forget_symbol(profit: &mut Profits, bytes: &[u8]) {
-    for w in bytes.windows(2) {
-        profit[pair_index(w[0], w[1])] -= 1;
     }
 }
 
@@ -139,11 +134,9 @@ fn compress_symbols(
             continue;
         }
         let bytes = &mut names[start..start + len];
-        forget_symbol(profit, bytes);
-        let new_len = replace_pair(bytes, pair, token);
+        let new_len = replace_pair_counted(bytes, hit - start, &finder, token, profit);
         // Keep the NUL tail that C's memmove leaves.
         bytes[new_len..].fill(0);
-        learn_symbol(profit, &bytes[..new_len]);
         // new_len < len <= u16::MAX.
         slots.lens[cursor] = new_len as u16;
         cursor += 1;
@@ -174,23 +167,57 @@ fn locate_slot(starts: &[u32], from: usize, hit: usize) -> usize {
 }
 
 /// The rewrite loop of `compress_symbols` for one symbol: replaces each occurrence of `pair`,
-/// left to right and without overlap, by `token`, in place. Returns the new length.
-fn replace_pair(bytes: &mut [u8], pair: [u8; 2], token: u8) -> usize {
+/// left to right and without overlap, by `token`, in place; `first` is the position of the
+/// first occurrence. Returns the new length.
+///
+/// C forgets all pairs of the symbol before and learns all pairs after. Only pairs that touch
+/// a replaced occurrence change, so we update just those, with the same net counts:
+/// * old pairs: `(x, a)` before an occurrence (unless `x` is the `b` of the occurrence just
+///   before it, which the next item already counted), `(a, b)`, and `(b, y)` after it;
+/// * new pairs: `(x, token)` before each token (`x` may be a token), and `(token, y)` after it
+///   when `y` is a copied byte.
+fn replace_pair_counted(
+    bytes: &mut [u8],
+    first: usize,
+    finder: &memmem::Finder,
+    token: u8,
+    profit: &mut Profits,
+) -> usize {
+    let [a, b] = [finder.needle()[0], finder.needle()[1]];
     let len = bytes.len();
-    let mut read = 0;
-    let mut write = 0;
-    while read < len {
-        let c = bytes[read];
-        if c == pair[0] && read + 1 < len && bytes[read + 1] == pair[1] {
-            bytes[write] = token;
-            read += 2;
-        } else {
-            bytes[write] = c;
-            read += 1;
+    let mut read = first;
+    let mut write = first;
+    let mut last_match_end = usize::MAX;
+    loop {
+        // `read` is at an occurrence. Old bytes at `read` and beyond are still in place
+        // (`write <= read`), and so is the one before it (`write < read` after a match).
+        if read > 0 && last_match_end != read {
+            profit[pair_index(bytes[read - 1], a)] -= 1;
         }
+        profit[pair_index(a, b)] -= 1;
+        if read + 2 < len {
+            profit[pair_index(b, bytes[read + 2])] -= 1;
+        }
+        if write > 0 {
+            profit[pair_index(bytes[write - 1], token)] += 1;
+        }
+        bytes[write] = token;
         write += 1;
+        read += 2;
+        last_match_end = read;
+        // Copy the bytes up to the next occurrence in one go.
+        let next = finder.find(&bytes[read..]).map(|offset| read + offset);
+        let gap_end = next.unwrap_or(len);
+        if gap_end > read {
+            profit[pair_index(token, bytes[read])] += 1;
+            bytes.copy_within(read..gap_end, write);
+            write += gap_end - read;
+            read = gap_end;
+        }
+        if next.is_none() {
+            return write;
+        }
     }
-    write
 }
 
 impl TokenTable {
@@ -241,6 +268,32 @@ mod tests {
         let mut table = read_bytes(map.as_bytes()).0.unwrap();
         let tokens = optimize_token_table(&mut table);
         (table, tokens)
+    }
+
+    /// `forget_symbol`.
+    fn forget_symbol(profit: &mut Profits, bytes: &[u8]) {
+        for w in bytes.windows(2) {
+            profit[pair_index(w[0], w[1])] -= 1;
+        }
+    }
+
+    /// The plain rewrite loop of C's `compress_symbols`.
+    fn replace_pair(bytes: &mut [u8], pair: [u8; 2], token: u8) -> usize {
+        let len = bytes.len();
+        let mut read = 0;
+        let mut write = 0;
+        while read < len {
+            let c = bytes[read];
+            if c == pair[0] && read + 1 < len && bytes[read + 1] == pair[1] {
+                bytes[write] = token;
+                read += 2;
+            } else {
+                bytes[write] = c;
+                read += 1;
+            }
+            write += 1;
+        }
+        write
     }
 
     /// The straightforward C algorithm, for comparison.
@@ -325,6 +378,35 @@ mod tests {
         let mut s = b"abab".to_vec();
         let n = replace_pair(&mut s, *b"ab", 7);
         assert_eq!(&s[..n], &[7, 7]);
+    }
+
+    #[test]
+    fn counted_rewrite_updates_counts_like_forget_and_learn() {
+        let cases: [(&[u8], [u8; 2]); 9] = [
+            (b"aaab", *b"aa"),
+            (b"aaaa", *b"aa"),
+            (b"aaa", *b"aa"),
+            (b"abab", *b"ab"),
+            (b"xababyab", *b"ab"),
+            (b"ab", *b"ab"),
+            (b"tab_ab_", *b"ab"),
+            (b"babab", *b"ba"),
+            (b"zzzabzzab", *b"ab"),
+        ];
+        for (text, pair) in cases {
+            let mut full: Box<Profits> = Box::new([0; 0x10000]);
+            let mut counted: Box<Profits> = Box::new([0; 0x10000]);
+            let mut plain = text.to_vec();
+            forget_symbol(&mut full, &plain);
+            let n = replace_pair(&mut plain, pair, 200);
+            learn_symbol(&mut full, &plain[..n]);
+            let mut fast = text.to_vec();
+            let first = fast.windows(2).position(|w| w == pair).unwrap();
+            let finder = memmem::Finder::new(&pair);
+            let m = replace_pair_counted(&mut fast, first, &finder, 200, &mut counted);
+            assert_eq!(&fast[..m], &plain[..n], "{text:?}");
+            assert!(full[..] == counted[..], "counts differ for {text:?}");
+        }
     }
 
     #[test]

@@ -55,8 +55,9 @@ fn run() -> Result<(), Fatal> {
     let relative_base = sort::record_relative_base(&table);
 
     let stdout = std::io::stdout();
+    let (stdio_block, line_buffered) = stdio_buffering(&stdout);
     let mut lock = stdout.lock();
-    let mut out = write::Out::new(&mut lock);
+    let mut out = write::Out::new(&mut lock, stdio_block, line_buffered);
     let result = write::write_src(
         &mut out,
         &mut table,
@@ -65,7 +66,9 @@ fn run() -> Result<(), Fatal> {
         options.absolute_percpu,
     );
     if let Err(fatal) = result {
-        // C prints the message (unbuffered stderr), then exit() flushes what stdout holds.
+        // C's stdio has written whole buffers so far; it prints the message (unbuffered
+        // stderr), then exit() flushes the rest of stdout.
+        out.flush_before_exit_message();
         let _ = std::io::stderr().write_all(&fatal.message);
         out.flush();
         return Err(Fatal {
@@ -75,6 +78,25 @@ fn run() -> Result<(), Fatal> {
     }
     out.flush();
     Ok(())
+}
+
+/// The buffering glibc gives stdout (`_IO_file_doallocate`): a buffer of `st_blksize` bytes
+/// when that is below BUFSIZ, else BUFSIZ; line buffering on a terminal.
+fn stdio_buffering(stdout: &std::io::Stdout) -> (usize, bool) {
+    use std::io::IsTerminal;
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+
+    let blksize = stdout
+        .as_fd()
+        .try_clone_to_owned()
+        .and_then(|fd| std::fs::File::from(fd).metadata())
+        .map_or(0, |m| m.blksize());
+    let block = match usize::try_from(blksize) {
+        Ok(b) if b > 0 && b < write::STDIO_BUFSIZ => b,
+        _ => write::STDIO_BUFSIZ,
+    };
+    (block, stdout.is_terminal())
 }
 
 /// Rust starts with SIGPIPE ignored; C kallsyms is killed by it when stdout is a closed pipe.

@@ -53,9 +53,18 @@ pub(crate) fn prepare_sort_keys(table: &mut SymbolTable) {
 
 /// `sort_symbols`: address, then the tie key, then input order.
 pub(crate) fn sort_symbols(table: &mut SymbolTable) {
-    table
-        .symbols
-        .sort_unstable_by_key(|s| (s.addr, s.tie_key, s.seq));
+    let symbols = &mut table.symbols;
+    // Maps come from `nm -n`, already in address order: then only the runs of equal
+    // addresses need sorting. The key is a total order, so this gives the same table.
+    if symbols.is_sorted_by_key(|s| s.addr) {
+        for run in symbols.chunk_by_mut(|a, b| a.addr == b.addr) {
+            if run.len() > 1 {
+                run.sort_unstable_by_key(|s| (s.tie_key, s.seq));
+            }
+        }
+    } else {
+        symbols.sort_unstable_by_key(|s| (s.addr, s.tie_key, s.seq));
+    }
 }
 
 /// `record_relative_base` (kallsyms.c:745): the first non-absolute address in table order,
@@ -134,6 +143,80 @@ mod tests {
                 "T__end",
                 "T__start_sec",
                 "Wweak"
+            ]
+        );
+    }
+
+    #[test]
+    fn sorted_input_shortcut_matches_the_full_sort() {
+        // In address order with ties (the shortcut), and the same lines shuffled (full sort).
+        let lines = [
+            "10 T b",
+            "10 W a",
+            "10 T __start_x",
+            "10 T _c",
+            "20 T d",
+            "20 t d",
+            "30 T e",
+            "30 T __e",
+            "30 T _e",
+            "40 w w",
+        ];
+        let order = |text: String| {
+            let mut table = read_bytes(text.as_bytes()).0.unwrap();
+            prepare_sort_keys(&mut table);
+            sort_symbols(&mut table);
+            let names: Vec<Vec<u8>> = table
+                .symbols
+                .iter()
+                .map(|s| table.c_str_at(s, 0).to_vec())
+                .collect();
+            (
+                names,
+                table.symbols.iter().map(|s| s.seq).collect::<Vec<_>>(),
+            )
+        };
+        let sorted = order(lines.iter().map(|l| format!("{l}\n")).collect());
+        let mut shuffled_lines = lines;
+        shuffled_lines.reverse();
+        let shuffled = order(shuffled_lines.iter().map(|l| format!("{l}\n")).collect());
+        assert_eq!(
+            sorted
+                .0
+                .iter()
+                .map(|n| String::from_utf8_lossy(n))
+                .collect::<Vec<_>>(),
+            [
+                "Tb",
+                "T_c",
+                "T__start_x",
+                "Wa",
+                "Td",
+                "td",
+                "Te",
+                "T_e",
+                "T__e",
+                "ww"
+            ]
+        );
+        // Reversed input: equal tie keys now order by the reversed seq.
+        assert_eq!(
+            shuffled
+                .0
+                .iter()
+                .map(|n| String::from_utf8_lossy(n))
+                .collect::<Vec<_>>(),
+            [
+                "Tb",
+                "T_c",
+                "T__start_x",
+                "Wa",
+                "td",
+                "Td",
+                "Te",
+                "T_e",
+                "T__e",
+                "ww"
             ]
         );
     }

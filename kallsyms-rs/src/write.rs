@@ -19,29 +19,67 @@ use crate::sort::sort_symbols_by_name;
 use crate::table::SymbolTable;
 
 /// Buffered stdout that, like stdio without error checks, drops write errors.
+///
+/// Output goes out in whole multiples of C stdio's buffer size, the way glibc writes a fully
+/// buffered stream, so that when a fatal message interrupts the output and stdout and stderr
+/// are the same file, the message lands at the same offset as with C (see
+/// [`Out::flush_before_exit_message`]).
 pub(crate) struct Out<'a> {
     /// Pending bytes.
     buf: Vec<u8>,
     /// Where full buffers go.
     sink: &'a mut dyn Write,
+    /// The stdio buffer size C would use for this stdout.
+    stdio_block: usize,
+    /// stdout is a terminal, which stdio line-buffers.
+    line_buffered: bool,
 }
 
 /// Flush threshold for [`Out`].
 const OUT_CHUNK: usize = 1 << 16;
 
+/// glibc's BUFSIZ, the stdio buffer size unless `st_blksize` is smaller.
+pub(crate) const STDIO_BUFSIZ: usize = 8192;
+
 impl<'a> Out<'a> {
-    pub(crate) fn new(sink: &'a mut dyn Write) -> Out<'a> {
+    /// `stdio_block` is the buffer size glibc picks for the stream (`st_blksize` if it is
+    /// below BUFSIZ, else BUFSIZ), `line_buffered` whether the stream is a terminal.
+    pub(crate) fn new(sink: &'a mut dyn Write, stdio_block: usize, line_buffered: bool) -> Out<'a> {
         Out {
-            buf: Vec::with_capacity(OUT_CHUNK + 4096),
+            buf: Vec::with_capacity(OUT_CHUNK + STDIO_BUFSIZ),
             sink,
+            stdio_block: stdio_block.max(1),
+            line_buffered,
         }
     }
 
     fn bytes(&mut self, b: &[u8]) {
         self.buf.extend_from_slice(b);
         if self.buf.len() >= OUT_CHUNK {
-            self.flush();
+            self.write_whole_blocks();
         }
+    }
+
+    /// Writes the buffered bytes up to the last multiple of the stdio block size (the output
+    /// written so far always ends on such a multiple).
+    fn write_whole_blocks(&mut self) {
+        let n = self.buf.len() / self.stdio_block * self.stdio_block;
+        let _ = self.sink.write_all(&self.buf[..n]);
+        self.buf.drain(..n);
+    }
+
+    /// Writes what C's stdio would have written by the time C prints a fatal message: whole
+    /// buffers, or whole lines on a terminal. The caller then prints the message and calls
+    /// [`Out::flush`], as C's `exit` flushes the rest.
+    pub(crate) fn flush_before_exit_message(&mut self) {
+        if self.line_buffered {
+            let n = memchr::memrchr(b'\n', &self.buf).map_or(0, |i| i + 1);
+            let _ = self.sink.write_all(&self.buf[..n]);
+            self.buf.drain(..n);
+        } else {
+            self.write_whole_blocks();
+        }
+        let _ = self.sink.flush();
     }
 
     /// Writes out everything buffered (C: the flush in `exit`).
@@ -220,6 +258,8 @@ pub(crate) fn write_src(
         }
         // strcpy(sym->sym, buf): the expansion up to its first NUL, and the NUL. The slot
         // holds the original name and a NUL, and the expansion is the original name.
+        // (C expands into `char buf[KSYM_NAME_LEN]`, one byte short for the NUL after a
+        // 511-byte name; that overflow does not show in the output, see name-lengths.map.)
         let restored = c_str(&expanded);
         let start = sym.slot as usize;
         table.names[start..start + restored.len()].copy_from_slice(restored);
@@ -329,7 +369,7 @@ mod tests {
     #[test]
     fn printf_forms() {
         let mut sink = Vec::new();
-        let mut out = Out::new(&mut sink);
+        let mut out = Out::new(&mut sink, 4096, false);
         out.alt_hex(0);
         out.bytes(b" ");
         out.alt_hex(0x1f);

@@ -379,3 +379,50 @@ fn stdout_write_errors_are_ignored_like_c() {
     assert_eq!(outcome(&rust_kallsyms()), c);
     assert_eq!(c.0, Some(0));
 }
+
+/// With stdout and stderr on one file, a fatal message lands where C's does: after the whole
+/// stdio buffers C wrote before it, and after the too-long-name messages.
+#[test]
+fn fatal_message_position_with_one_output_file() {
+    let dir = repo_root().join("testdata/kallsyms");
+    let cases: [(&[&str], &str); 4] = [
+        (&["--all-symbols"], "name-lengths.map"),
+        (&["--all-symbols"], "many-symbols.map"),
+        (&[], "offset-out-of-range.map"),
+        (
+            &["--all-symbols", "--absolute-percpu"],
+            "percpu-above-int-max.map",
+        ),
+    ];
+    let scratch = std::env::temp_dir().join(format!("kallsyms-rs-test-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("create a scratch directory");
+    let combined = |tool: &Path, args: &[OsString], name: &str| {
+        let path = scratch.join(name);
+        let file = std::fs::File::create(&path)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+        let err = file.try_clone().expect("dup the output file");
+        let status = Command::new(tool)
+            .arg0(ARGV0)
+            .args(args)
+            .stdout(file)
+            .stderr(err)
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", tool.display()));
+        let bytes = std::fs::read(&path).expect("read the output back");
+        (status.code(), bytes)
+    };
+    let mut failures = Vec::new();
+    for (flags, map) in cases {
+        let args = args_with(flags, &dir.join(map));
+        let (c_code, c_bytes) = combined(&c_kallsyms(), &args, "c.out");
+        let (r_code, r_bytes) = combined(&rust_kallsyms(), &args, "rust.out");
+        if c_code != r_code || c_bytes != r_bytes {
+            failures.push(format!(
+                "{map} {flags:?}: exit {c_code:?} vs {r_code:?}\n{}",
+                first_difference("stdout+stderr", &c_bytes, &r_bytes)
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    fail_on(failures, cases.len());
+}
