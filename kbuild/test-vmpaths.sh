@@ -16,7 +16,8 @@
 #   kbuild/test-vmpaths.sh on2|intree PATHS=y from scratch with kallsyms-rs: O= / in-tree (private
 #                                     copy of the source); compare-real: identical tables
 #   kbuild/test-vmpaths.sh relink-on  relink the PATHS=y build with the real kallsyms-rs
-#   kbuild/test-vmpaths.sh boot-on    boot the PATHS=y build in QEMU (testdata/vmpaths/boot/init.sh)
+#   kbuild/test-vmpaths.sh boot-on    boot the PATHS=y build in QEMU (testdata/vmpaths/boot/init.sh;
+#                                     BOOT_BUILD=paths-on2 boots the from-scratch build)
 #                                     and check: every vmlinux Call Trace frame has a path,
 #                                     the kallsyms selftest (with path-qualified lookups) passed
 #
@@ -113,7 +114,7 @@ relink_on() {
 # Boot the PATHS=y build (kotest module, sysrq-l, kallsyms selftest) and check that every
 # vmlinux frame of the Call Traces carries a path and the selftest passed.
 boot_on() {
-	local work=$VMP/paths-on src fix=$VMP/fix log
+	local work=$VMP/${BOOT_BUILD:-paths-on} src fix=$VMP/fix log
 	src=$(readlink -f "$work/build-6.12/source")
 	rm -rf "$fix" && mkdir -p "$fix"
 	cp -a "$HERE/fixture/kotest" "$HERE/fixture/oracle.config" "$fix/"
@@ -233,5 +234,5 @@ check-boot) check_boot_log "$2" ;;
 on) tools; build on ;;
 off) build off; compare_off ;;
 compare-off) compare_off ;;
-*) sed -n '3,30p' "$0"; exit 2 ;;
+*) sed -n '3,31p' "$0"; exit 2 ;;
 esac
