@@ -111,12 +111,18 @@ pub(crate) struct Diags {
 impl Diags {
     /// Messages go to stderr as they are emitted (sequential phases).
     pub(crate) fn immediate() -> Self {
-        Diags { buffered: false, messages: Vec::new() }
+        Diags {
+            buffered: false,
+            messages: Vec::new(),
+        }
     }
 
     /// Messages are kept until [`Diags::replay`] (per-module parallel phases).
     pub(crate) fn buffered() -> Self {
-        Diags { buffered: true, messages: Vec::new() }
+        Diags {
+            buffered: true,
+            messages: Vec::new(),
+        }
     }
 
     /// `WARNING: modpost: <msg>`; `msg` carries its own newline, as in the C format strings.
