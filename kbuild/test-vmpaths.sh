@@ -28,15 +28,17 @@
 # Set KALLSYMS_RS=/abs/kallsyms-rs to use a real kallsyms-rs instead.
 #
 # Environment: VMP (default $HOME/.cache/modpost-rs/wt-vmpaths), JOBS (2),
-# CARGO_TARGET_DIR (default /work/target-vmpaths).
+# CARGO_TARGET_DIR (default the repository's target/).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 VMP=${VMP:-${XDG_CACHE_HOME:-$HOME/.cache}/modpost-rs/wt-vmpaths}
 BIN=$VMP/bin
 export JOBS=${JOBS:-2}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-vmpaths}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 mkdir -p "$BIN"
+# shellcheck source=lib/paths-checks.sh
+. "$HERE/lib/paths-checks.sh"
 
 tools() {
 	(cd "$ROOT" && cargo build --release -p modpost-rs >&2)
@@ -126,28 +128,6 @@ boot_on() {
 	check_boot_log "$log"
 }
 
-check_boot_log() { # $1 = console log
-	local log=$1 ok=1 frames bad
-	# Frames: "  [? ]name+0x../0x.. [mod]"; vmlinux frames have no [mod]. Raw "? 0x..." are
-	# addresses outside any symbol.
-	frames=$(sed -e 's/^\[ *[0-9.]*\] //' "$log" | sed -n '/Call Trace:/,/<\/TASK>/p' |
-		grep -E '^ +(\? )?[^ ]+\+0x[0-9a-f]+/0x[0-9a-f]+' | grep -v '\]$' || true)
-	echo "vmlinux frames: $(printf '%s\n' "$frames" | grep -c .)"
-	bad=$(printf '%s\n' "$frames" | grep -vE '^ +(\? )?[A-Za-z0-9_.+/-]+\.[A-Za-z]+:[^ ]+\+0x' || true)
-	if [ -n "$bad" ]; then echo "FAIL: vmlinux frames without a path:"; echo "$bad"; ok=0; fi
-	grep -q 'lib/dump_stack.c:dump_stack_lvl+0x' "$log" ||
-		{ echo "FAIL: no lib/dump_stack.c:dump_stack_lvl frame"; ok=0; }
-	grep -q 'kallsyms_selftest: path-qualified lookups passed' "$log" ||
-		{ echo "FAIL: no 'path-qualified lookups passed'"; ok=0; }
-	grep -q 'kallsyms_selftest: finish' "$log" || { echo "FAIL: selftest did not finish"; ok=0; }
-	if grep -E 'kallsyms_selftest:.*(failed|mismatch|Never found|\?!)' "$log"; then
-		echo "FAIL: selftest reported failures"; ok=0
-	fi
-	sed -n '/Call Trace:/,/<\/TASK>/p' "$log" | head -16
-	grep -E 'ORACLE: vmlinux kallsyms lines|kallsyms_selftest: (path|finish)' "$log" || true
-	[ $ok = 1 ] && echo "PATHS boot test PASSED"
-	[ $ok = 1 ]
-}
 
 # DWARF ground truth on the PATHS=y + DEBUG_INFO_DWARF5 build (needs the real kallsyms-rs).
 dwarf_check() {
