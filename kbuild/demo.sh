@@ -23,4 +23,4 @@ sed -n '/kotest: leaf=/p' "$LOGS/boot-tcg.log"
 cat "$LOGS/boot-tcg-kotest-trace.txt"
 echo
 echo "/proc/kallsyms sample:"
-sed -n "/ORACLE: kallsyms sample:/,/ORACLE: sysrq/p" "$LOGS/boot-tcg.log" | sed "1d;$d"
+sed -n '/ORACLE: kallsyms sample:/,/ORACLE: sysrq/p' "$LOGS/boot-tcg.log" | sed '1d;$d' | grep -v '^\['
