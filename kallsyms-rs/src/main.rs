@@ -21,11 +21,39 @@ use std::io::Write;
 
 use error::Fatal;
 
+const HELP: &str = "\
+Usage: kallsyms-rs [--all-symbols] [--absolute-percpu] [--paths-*=...] in.map > out.S
+       kallsyms-rs decode [--map] [--bare] [--check] [--absolute-percpu|--no-absolute-percpu]
+                          [--config FILE] <vmlinux|module.ko>
+
+A drop-in replacement for Linux 6.12 scripts/kallsyms (same options, input, .S output, messages
+and exit codes); with patch 0001 of kbuild/patches: make KALLSYMS=/abs/path/kallsyms-rs
+  --all-symbols      CONFIG_KALLSYMS_ALL: keep symbols outside the text ranges
+  --absolute-percpu  CONFIG_KALLSYMS_ABSOLUTE_PERCPU: per-cpu symbols are absolute
+  --paths-image=, --paths-manifest=, --paths-object=, --paths-lds=
+                     CONFIG_KALLSYMS_PATHS: prefix each name with its source path (link-vmlinux.sh
+                     passes these; see docs/vmlinux-paths.md)
+decode prints the kallsyms tables of a built vmlinux like /proc/kallsyms (or the .kallsyms_paths
+names of a module) and checks them (docs/decode.md).
+";
+
 fn main() {
     restore_sigpipe();
     // `kallsyms-rs decode ...` is ours; the C tool would read a map file named "decode", which
     // Kbuild never passes (an input of that name can be given as ./decode).
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `--help`/`--version` alone are ours; C kallsyms would print its usage line and exit 1.
+    if args.len() == 2 && (args[1] == "--help" || args[1] == "--version") {
+        if args[1] == "--help" {
+            print!("{HELP}");
+        } else {
+            println!(
+                "kallsyms-rs {} (drop-in for Linux 6.12 scripts/kallsyms)",
+                env!("CARGO_PKG_VERSION")
+            );
+        }
+        std::process::exit(0);
+    }
     if args.get(1).is_some_and(|a| a == "decode") {
         std::process::exit(decode::main(args.get(2..).unwrap_or(&[])));
     }

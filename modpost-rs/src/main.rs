@@ -27,8 +27,40 @@ use std::os::unix::ffi::OsStrExt;
 /// C's PATH_MAX: the `-T` list is read with `fgets(fname, PATH_MAX, in)`.
 const PATH_MAX: usize = 4096;
 
+/// `modpost-rs --help`: C modpost has no help; only the exact one-argument form is ours, so every
+/// command line Kbuild uses behaves as with the C tool.
+const HELP: &str = "\
+Usage: modpost-rs [-ei:MmnT:to:au:WwENd:] [object.o ...]
+       modpost-rs ko-paths [--srctree DIR] [--objtree DIR] [--extmod DIR] [--from BUILT.ko] MODULE.ko...
+       modpost-rs manifest [--srctree=DIR] [--objtree=DIR] [-o OUT] ARCHIVE [INPUT...]
+       modpost-rs verify [--json] [--against C_MODPOST] [--paths|--no-paths] TREE...
+
+A drop-in replacement for Linux 6.12 scripts/mod/modpost (same options, inputs, outputs,
+messages and exit codes): make MODPOST=/abs/path/modpost-rs
+  -M  CONFIG_MODULES: exports from .export_symbol     -m  CONFIG_MODVERSIONS: CRCs
+  -a  srcversion for every module                     -e  external module build (make M=)
+  -i FILE  read a Module.symvers file (repeatable)    -o FILE  write the symvers file
+  -T FILE  object list (modules.order)                -n  skip objects that cannot be read
+  -t  trim unused exports  -u FILE  their whitelist   -W  extra warnings (W=1)
+  -w  unresolved symbols are warnings                 -E  section mismatches are errors
+  -N  missing namespace imports are warnings          -d FILE  write modules.nsdeps
+Source paths (CONFIG_KALLSYMS_PATHS): ko-paths writes .kallsyms_paths into modules, manifest
+writes archive path manifests, verify checks a build or install tree. See docs/kbuild.md.
+";
+
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.len() == 2 && (args[1] == "--help" || args[1] == "--version") {
+        if args[1] == "--help" {
+            print!("{HELP}");
+        } else {
+            println!(
+                "modpost-rs {} (drop-in for Linux 6.12 scripts/mod/modpost)",
+                env!("CARGO_PKG_VERSION")
+            );
+        }
+        std::process::exit(0);
+    }
     // The source-path subcommands (`ko-paths`, `verify`, `manifest`) are not part of the C
     // drop-in; C modpost would take such a word for an object path, which Kbuild never passes.
     let words: Vec<String> = args

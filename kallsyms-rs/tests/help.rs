@@ -1,0 +1,39 @@
+//! `--help` and `--version` alone are kallsyms-rs's own; any other use keeps getopt_long's
+//! behaviour of the C tool (unrecognized option, the usage line, exit 1).
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kallsyms-rs"))
+        .args(args)
+        .output()
+        .unwrap();
+    let s = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    (
+        out.status.code().unwrap_or(-1),
+        s(out.stdout),
+        s(out.stderr),
+    )
+}
+
+#[test]
+fn help_and_version() {
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("Usage: kallsyms-rs "), "{out}");
+    let (code, out, _) = run(&["--version"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("kallsyms-rs "), "{out}");
+}
+
+#[test]
+fn help_with_a_map_argument_is_the_c_usage_error() {
+    let (code, out, err) = run(&["--help", "in.map"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(err.contains("unrecognized option '--help'"), "{err}");
+    assert!(
+        err.ends_with("Usage: kallsyms [--all-symbols] [--absolute-percpu] in.map > out.S\n"),
+        "{err}"
+    );
+}
