@@ -264,7 +264,7 @@ step_boot() {
 		' main\.c:kopaths_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[kopaths\]' \
 		'kopaths: main same_name=main\.c:same_name\+0x0/' \
 		'kopaths: helper same_name=sub/helper\.c:same_name\+0x0/' \
-		' dump_stack_lvl\+0x' \
+		'[ :]dump_stack_lvl\+0x' \
 		$'^MODPATHS: ADDR t kotest\\.c:kotest_leaf\t\\[kotest\\]' \
 		$'^MODPATHS: ADDR T kotest\\.c:kotest_plain\t\\[kotest\\]' \
 		$'^MODPATHS: ADDR t main\\.c:same_name\t\\[kopaths\\]' \

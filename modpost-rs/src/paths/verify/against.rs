@@ -123,7 +123,10 @@ fn recorded_args(tree: &Path) -> Result<Vec<String>, (PathBuf, String)> {
     }
     let words = shell_words(&unescape_make(line)).map_err(fail)?;
     match words.split_first() {
-        Some((prog, args)) if prog.ends_with("modpost") => Ok(args.to_vec()),
+        // `make MODPOST=/abs/modpost-rs` records the Rust tool; the arguments are what matter.
+        Some((prog, args)) if prog.ends_with("modpost") || prog.ends_with("modpost-rs") => {
+            Ok(args.to_vec())
+        }
         _ => Err(fail(format!("not a modpost command: {}", line.trim()))),
     }
 }
