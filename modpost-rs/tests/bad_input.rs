@@ -76,19 +76,7 @@ impl Bench {
                 let c_dir = self.scratch.path().join(format!("c{n}"));
                 copy_tree(&self.dir, &c_dir);
                 let c = run(&c_modpost(), args, &c_dir);
-                if let Some(d) = first_difference(&c.stderr, &rs.stderr) {
-                    panic!(
-                        "{what}: stderr differs from C: {d}\n--- C ---\n{}--- Rust ---\n{err}",
-                        String::from_utf8_lossy(&c.stderr)
-                    );
-                }
-                assert_eq!(c.code, rs.code, "{what}: exit code differs from C");
-                let diffs = compare_trees(&c_dir, &rs_dir);
-                assert!(
-                    diffs.is_empty(),
-                    "{what}: files differ:\n{}",
-                    diffs.join("\n")
-                );
+                assert_same_outcome(&what, &c, &rs, &c_dir, &rs_dir);
             }
             Expect::CleanError(fragment) => {
                 assert_ne!(rs.code, 0, "{what}: exit status 0; stderr:\n{err}");

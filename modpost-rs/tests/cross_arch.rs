@@ -160,21 +160,7 @@ fn differential(
     let c = run(oracle, args, &c_dir);
     let rs = run(&modpost_rs(), args, &rs_dir);
     let what = format!("[{tag}] modpost {}", args.join(" "));
-    let rs_err = String::from_utf8_lossy(&rs.stderr);
-    assert!(!rs_err.contains("panicked"), "{what}: panicked:\n{rs_err}");
-    if let Some(d) = first_difference(&c.stderr, &rs.stderr) {
-        panic!(
-            "{what}: stderr differs: {d}\n--- C ---\n{}--- Rust ---\n{rs_err}",
-            String::from_utf8_lossy(&c.stderr)
-        );
-    }
-    assert_eq!(c.code, rs.code, "{what}: exit codes differ");
-    let diffs = compare_trees(&c_dir, &rs_dir);
-    assert!(
-        diffs.is_empty(),
-        "{what}: files differ:\n{}",
-        diffs.join("\n")
-    );
+    assert_same_outcome(&what, &c, &rs, &c_dir, &rs_dir);
     (String::from_utf8_lossy(&c.stderr).into_owned(), c_dir)
 }
 

@@ -100,24 +100,7 @@ impl Case {
         }
         let rs = run_as_kbuild(&modpost_rs(), args, &rs_dir);
         let what = format!("modpost {}", args.join(" "));
-        let rs_err = String::from_utf8_lossy(&rs.stderr);
-        assert!(
-            !rs_err.contains("panicked"),
-            "{what}: modpost-rs panicked:\n{rs_err}"
-        );
-        if let Some(d) = first_difference(&c.stderr, &rs.stderr) {
-            panic!(
-                "{what}: stderr differs: {d}\n--- C stderr ---\n{}--- Rust stderr ---\n{rs_err}",
-                String::from_utf8_lossy(&c.stderr)
-            );
-        }
-        assert_eq!(c.code, rs.code, "{what}: exit codes differ");
-        let diffs = compare_trees(&c_dir, &rs_dir);
-        assert!(
-            diffs.is_empty(),
-            "{what}: files differ after the run:\n{}",
-            diffs.join("\n")
-        );
+        assert_same_outcome(&what, &c, &rs, &c_dir, &rs_dir);
         let temps = leftover_temp_files(&rs_dir);
         assert!(temps.is_empty(), "{what}: temp files left: {temps:?}");
         Outcome { c, c_dir, rs_dir }

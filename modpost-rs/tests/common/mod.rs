@@ -337,3 +337,26 @@ pub fn put_u32(d: &mut [u8], off: usize, v: u32) {
 pub fn put_u64(d: &mut [u8], off: usize, v: u64) {
     d[off..off + 8].copy_from_slice(&v.to_le_bytes());
 }
+
+/// The differential verdict shared by the modpost tests: modpost-rs did not panic, and its
+/// stderr, exit code and resulting directory equal the C tool's. `what` names the case.
+pub fn assert_same_outcome(what: &str, c: &Run, rs: &Run, c_dir: &Path, rs_dir: &Path) {
+    let rs_err = String::from_utf8_lossy(&rs.stderr);
+    assert!(
+        !rs_err.contains("panicked"),
+        "{what}: modpost-rs panicked:\n{rs_err}"
+    );
+    if let Some(d) = first_difference(&c.stderr, &rs.stderr) {
+        panic!(
+            "{what}: stderr differs: {d}\n--- C stderr ---\n{}--- Rust stderr ---\n{rs_err}",
+            String::from_utf8_lossy(&c.stderr)
+        );
+    }
+    assert_eq!(c.code, rs.code, "{what}: exit codes differ");
+    let diffs = compare_trees(c_dir, rs_dir);
+    assert!(
+        diffs.is_empty(),
+        "{what}: files differ after the run:\n{}",
+        diffs.join("\n")
+    );
+}
