@@ -37,6 +37,11 @@ pub(crate) fn optimize_token_table_for_paths(table: &mut SymbolTable) -> TokenTa
         previous_count = count;
         let candidate = trial(table, &ranked[..count]);
         let size = candidate.0;
+        // kallsyms_token_index entries are .short offsets: a token table past 64 KiB (128
+        // long prefixes could get there) would be misread by the kernel.
+        if token_table_size(&candidate.2) > usize::from(u16::MAX) {
+            break;
+        }
         if size < best.0 {
             best = candidate;
         }
@@ -96,12 +101,16 @@ pub(crate) fn tables_size(table: &SymbolTable, tokens: &TokenTable) -> usize {
         .iter()
         .map(|s| usize::from(s.len) + if s.len > 0x7f { 2 } else { 1 })
         .sum();
-    let token_table: usize = tokens
+    names + token_table_size(tokens)
+}
+
+/// `kallsyms_token_table` bytes: every slot's string and its NUL.
+fn token_table_size(tokens: &TokenTable) -> usize {
+    tokens
         .expansions()
         .iter()
         .map(|e| e.iter().position(|&c| c == 0).unwrap_or(e.len()) + 1)
-        .sum();
-    names + token_table
+        .sum()
 }
 
 #[cfg(test)]
