@@ -86,7 +86,12 @@ fn run() -> Result<(), Fatal> {
     sort::prepare_sort_keys(&mut table);
     // Compression does not depend on the table order, so it runs on the symbols in input
     // order, where their slots are in arena order (see compress.rs).
-    let tokens = compress::optimize_token_table(&mut table);
+    // In paths mode, whole `path:` prefixes may get token slots (paths/tokens.rs).
+    let tokens = if path_args.is_some() {
+        paths::tokens::optimize_token_table_for_paths(&mut table)
+    } else {
+        compress::optimize_token_table(&mut table)
+    };
     sort::sort_symbols(&mut table);
     let relative_base = sort::record_relative_base(&table);
 

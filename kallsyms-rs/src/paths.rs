@@ -29,6 +29,7 @@ pub(crate) mod cli;
 pub(crate) mod report;
 #[cfg(test)]
 mod tests;
+pub(crate) mod tokens;
 
 use std::collections::HashMap;
 use std::collections::HashSet;
