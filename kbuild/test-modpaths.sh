@@ -32,6 +32,17 @@
 #          and MODULE_SIG_ALL into $T/build-sig: modules_install INSTALL_MOD_STRIP=1 strips,
 #          refreshes the section, then signs; a boot that only accepts validly signed modules
 #          loads them all and prints their paths.
+# dwarf    (not in "all": needs a CONFIG_DEBUG_INFO_DWARF5=y build of the fixture, default
+#          $CACHE/wt-vmpaths/paths-dwarf/build-6.12, or MODPATHS_DWARF_BUILD) On a hard-link
+#          copy: ko-paths over its modules (the originals must stay byte-identical), then
+#          check_paths.py members, and testdata/modpaths/dwarf_check_modules.py: every symbol
+#          inside a DWARF compile unit's .debug_aranges range has that CU's name as its path
+#          -> $T/logs/dwarf-check-modules.txt
+# distro   (not in "all") Emission cost at distro scale: Debian's modules
+#          ($CACHE/distro/ko/**.ko, or MODPATHS_DISTRO_KO) in a scratch tree with synthesized
+#          inputs (each module's .ko as its single member <name>.o, <name>.mod listing it, a
+#          .<name>.o.cmd naming its source path); ko-paths in one process and one process per
+#          module, 3 runs each, /usr/bin/time; verify -> $T/logs/distro-time.txt
 #
 # Environment: MODPATHS_WORK (default $CACHE/wt-modpaths/test), MODPOST_RS_FIXTURE (the
 # oracle fixture WORK; default from kbuild/oracle.sh env), JOBS (2), CARGO_TARGET_DIR.
@@ -360,13 +371,35 @@ step_signed() {
 	grep -E 'ORACLE: insmod|MODPATHS: insmod|kotest\.c:kotest_leaf\+' "$out" | head -8
 }
 
+step_dwarf() {
+	local db=${MODPATHS_DWARF_BUILD:-$CACHE/wt-vmpaths/paths-dwarf/build-6.12}
+	local d=$T/dwarf fsrc mods m
+	log "dwarf: module paths against DWARF compile units ($db)"
+	[ -f "$db/modules.order" ] || die "no DWARF build at $db (a CONFIG_DEBUG_INFO_DWARF5=y fixture build)"
+	grep -q '^CONFIG_DEBUG_INFO_DWARF5=y' "$db/.config" || die "$db is not a CONFIG_DEBUG_INFO_DWARF5=y build"
+	fsrc=$(srctree_of "$db")
+	mods=$(sed 's/\.o$/.ko/' "$db/modules.order")
+	rm -rf "$d"
+	mkdir -p "$d"
+	(cd "$db" && sha256sum $mods) > "$d/orig.sum"
+	# hard links: ko-paths replaces each .ko by rename, the build's inodes are never written
+	cp -al "$db" "$d/build"
+	(cd "$d/build" && "$TOOL" ko-paths --srctree "$fsrc" --objtree . $mods) || fail "ko-paths on the DWARF build"
+	(cd "$db" && sha256sum --quiet -c "$d/orig.sum") || fail "ko-paths wrote into the DWARF build's files"
+	"$TOOL" verify "$d/build" > "$d/verify.out" || { cat "$d/verify.out"; fail "verify on the DWARF modules"; }
+	(cd "$d/build" && $CHECK members . "$fsrc" $mods) || fail "paths disagree with member objects (DWARF build)"
+	(cd "$d/build" && python3 "$ROOT/testdata/modpaths/dwarf_check_modules.py" "$fsrc" . "" $mods) \
+		> "$LOGS/dwarf-check-modules.txt" || fail "paths disagree with DWARF (see $LOGS/dwarf-check-modules.txt)"
+	sed -n '/^modules:/,$p' "$LOGS/dwarf-check-modules.txt" | head -40
+}
+
 [ $# -gt 0 ] || set -- all
 tool
 for s in "$@"; do
 	case "$s" in
-	offline|build|extmod|install|boot|signed) "step_$s" ;;
+	offline|build|extmod|install|boot|signed|dwarf|distro) "step_$s" ;;
 	all) for x in offline build extmod install boot; do "step_$x"; done ;;
-	*) die "unknown step $s (offline build extmod install boot signed all)" ;;
+	*) die "unknown step $s (offline build extmod install boot signed dwarf distro all)" ;;
 	esac
 done
 if [ $FAILED = 0 ]; then echo "test-modpaths: PASSED ($*)"; else echo "test-modpaths: FAILED ($*)"; exit 1; fi
