@@ -393,6 +393,47 @@ step_dwarf() {
 	sed -n '/^modules:/,$p' "$LOGS/dwarf-check-modules.txt" | head -40
 }
 
+step_distro() {
+	local ko=${MODPATHS_DISTRO_KO:-$CACHE/distro/ko} d=$T/distro i out=$LOGS/distro-time.txt
+	log "distro: ko-paths emission cost over $ko"
+	[ -d "$ko" ] || die "no distribution modules at $ko"
+	command -v /usr/bin/time > /dev/null || die "/usr/bin/time is not installed"
+	rm -rf "$d"
+	mkdir -p "$d/tree"
+	gcc -c -x c /dev/null -o "$d/empty.o"
+	python3 "$ROOT/testdata/modpaths/distro_tree.py" "$ko" "$d/tree" "$d/empty.o" | tee "$out"
+	sed 's/\.o$/.ko/' "$d/tree/modules.order" > "$d/kos"
+	# every run starts from modules without a section: NAME.o is the pristine copy
+	reset_kos() { (cd "$d/tree" && python3 -c 'import os,sys
+for k in open(sys.argv[1]).read().split():
+    os.unlink(k); os.link(k[:-3] + ".o", k)' "$d/kos"); }
+	local fmt='%e s elapsed, %U s user, %S s sys, %M KiB max RSS'
+	for i in 1 2 3; do
+		reset_kos
+		(cd "$d/tree" && /usr/bin/time -f "$fmt" -a -o "$d/one.times" \
+			"$TOOL" ko-paths --quiet --srctree /usr/src/linux --objtree . $(cat "$d/kos")) ||
+			fail "ko-paths over all distro modules"
+	done
+	for i in 1 2 3; do
+		reset_kos
+		(cd "$d/tree" && /usr/bin/time -f "$fmt" -a -o "$d/per.times" \
+			xargs -n 1 -a "$d/kos" "$TOOL" ko-paths --quiet --srctree /usr/src/linux --objtree .) ||
+			fail "ko-paths per distro module"
+	done
+	median() { sort -n "$1" | sed -n 2p; }
+	{
+		echo "one process, all modules (3 runs):"; sed 's/^/  /' "$d/one.times"
+		echo "  median: $(median "$d/one.times")"
+		echo "one process per module, as Makefile.modfinal (3 runs):"; sed 's/^/  /' "$d/per.times"
+		echo "  median: $(median "$d/per.times")"
+		echo "section bytes added: $(cd "$d/tree" && python3 -c 'import os,sys
+print(sum(os.path.getsize(k) - os.path.getsize(k[:-3] + ".o") for k in open(sys.argv[1]).read().split()))' "$d/kos")"
+	} | tee -a "$out"
+	"$TOOL" verify "$d/tree" > "$d/verify.out" 2> "$d/verify.err" ||
+		{ head -20 "$d/verify.out"; fail "verify on the distro modules"; }
+	sed 's/^/verify: /' "$d/verify.err" | tee -a "$out"
+}
+
 [ $# -gt 0 ] || set -- all
 tool
 for s in "$@"; do
