@@ -43,6 +43,11 @@
 #          inputs (each module's .ko as its single member <name>.o, <name>.mod listing it, a
 #          .<name>.o.cmd naming its source path); ko-paths in one process and one process per
 #          module, 3 runs each, /usr/bin/time; verify -> $T/logs/distro-time.txt
+# intree   (not in "all"; needs the build step's kernel, or MODPATHS_INTREE_BUILD) QEMU boot
+#          that loads in-tree multi-object modules (fat: 7 objects, ext2: 10, isofs: 8,
+#          usb-storage: 8, usbcore: 19, scsi_mod: 12, with their dependencies) and dumps their
+#          /proc/kallsyms entries; testdata/modpaths/kallsyms_members.py checks every entry's
+#          path against the member objects (.cmd source, nm) -> $T/intree/logs
 #
 # Environment: MODPATHS_WORK (default $CACHE/wt-modpaths/test), MODPOST_RS_FIXTURE (the
 # oracle fixture WORK; default from kbuild/oracle.sh env), JOBS (2), CARGO_TARGET_DIR.
@@ -434,13 +439,57 @@ print(sum(os.path.getsize(k) - os.path.getsize(k[:-3] + ".o") for k in open(sys.
 	sed 's/^/verify: /' "$d/verify.err" | tee -a "$out"
 }
 
+step_intree() {
+	local b=${MODPATHS_INTREE_BUILD:-$BUILD} w=$T/intree m kos="" bsrc
+	local order="nls_base fat vfat zlib_inflate isofs ext2 scsi_common scsi_mod usb-common usbcore usb-storage"
+	log "intree: /proc/kallsyms of loaded in-tree multi-object modules ($b)"
+	[ -f "$b/arch/x86/boot/bzImage" ] || die "no patched kernel at $b (run the build step)"
+	grep -q '^CONFIG_KALLSYMS_PATHS=y' "$b/.config" || die "$b has no CONFIG_KALLSYMS_PATHS=y"
+	bsrc=$(srctree_of "$b")
+	rm -rf "$w"
+	mkdir -p "$w/logs"
+	echo "$order" > "$w/order"
+	{
+		echo "dir /dev 0755 0 0"
+		echo "nod /dev/console 0600 0 0 c 5 1"
+		echo "dir /bin 0755 0 0"
+		echo "file /bin/busybox /bin/busybox 0755 0 0"
+		echo "slink /bin/sh busybox 0777 0 0"
+		echo "dir /proc 0755 0 0"
+		echo "dir /sys 0755 0 0"
+		echo "dir /lib 0755 0 0"
+		echo "dir /lib/modules 0755 0 0"
+		echo "file /init $ROOT/testdata/modpaths/init-intree.sh 0755 0 0"
+		echo "file /lib/modules/order $w/order 0644 0 0"
+		for m in $order; do
+			local ko
+			ko=$(cd "$b" && sed -n "s|^\(.*/$m\)\.o\$|\1.ko|p" modules.order)
+			[ -n "$ko" ] || die "$m is not in $b/modules.order"
+			kos="$kos $ko"
+			echo "file /lib/modules/$m.ko $b/$ko 0644 0 0"
+		done
+	} > "$w/initramfs.list"
+	"$TOOL" verify $(for m in $kos; do echo "$b/$m"; done) || fail "verify on the in-tree modules"
+	"$b/usr/gen_init_cpio" "$w/initramfs.list" > "$w/initramfs.cpio"
+	timeout "${BOOT_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg -m 256M -smp 1 -nographic \
+		-no-reboot -nic none -kernel "$b/arch/x86/boot/bzImage" -initrd "$w/initramfs.cpio" \
+		-append "console=ttyS0 panic=-1 rdinit=/init" > "$w/logs/console.raw" 2>&1 || true
+	tr -d '\r' < "$w/logs/console.raw" > "$w/logs/console.log"
+	grep 'INTREE: insmod' "$w/logs/console.log" | tr '\n' ' ' || true; echo
+	grep -q 'INTREE: insmod .* FAILED' "$w/logs/console.log" && fail "a module did not load"
+	grep -q 'INTREE: kallsyms end' "$w/logs/console.log" || fail "no kallsyms dump on the console"
+	(cd "$b" && python3 "$ROOT/testdata/modpaths/kallsyms_members.py" . "$bsrc" "$w/logs/console.log" $kos) \
+		| tee "$w/logs/kallsyms-members.txt" || fail "/proc/kallsyms paths disagree with member objects"
+	grep -E $'^INTREE: ADDR . fs/fat/(inode|dir|misc)\\.c:' "$w/logs/console.log" | head -6 || true
+}
+
 [ $# -gt 0 ] || set -- all
 tool
 for s in "$@"; do
 	case "$s" in
-	offline|build|extmod|install|boot|signed|dwarf|distro) "step_$s" ;;
+	offline|build|extmod|install|boot|signed|dwarf|distro|intree) "step_$s" ;;
 	all) for x in offline build extmod install boot; do "step_$x"; done ;;
-	*) die "unknown step $s (offline build extmod install boot signed dwarf distro all)" ;;
+	*) die "unknown step $s (offline build extmod install boot signed dwarf distro intree all)" ;;
 	esac
 done
 if [ $FAILED = 0 ]; then echo "test-modpaths: PASSED ($*)"; else echo "test-modpaths: FAILED ($*)"; exit 1; fi
