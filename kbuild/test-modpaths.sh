@@ -434,9 +434,9 @@ for k in open(sys.argv[1]).read().split():
 		echo "section bytes added: $(cd "$d/tree" && python3 -c 'import os,sys
 print(sum(os.path.getsize(k) - os.path.getsize(k[:-3] + ".o") for k in open(sys.argv[1]).read().split()))' "$d/kos")"
 	} | tee -a "$out"
-	"$TOOL" verify "$d/tree" > "$d/verify.out" 2> "$d/verify.err" ||
+	"$TOOL" verify "$d/tree" > "$d/verify.out" 2>&1 ||
 		{ head -20 "$d/verify.out"; fail "verify on the distro modules"; }
-	sed 's/^/verify: /' "$d/verify.err" | tee -a "$out"
+	tail -1 "$d/verify.out" | sed 's/^/verify: /' | tee -a "$out"
 }
 
 step_intree() {
