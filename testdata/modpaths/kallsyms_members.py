@@ -11,12 +11,12 @@ build-tree modules that were loaded (relative to OBJTREE).
 
 Every entry of those modules must carry a path, and that path must be the source (from its
 .cmd file) of a link input of the module (the objects its .mod file lists, <mod>.mod.o,
-.module-common.o) that defines the name: the strong definition, else the first weak one in link order, and for a
-lower-case type (a local, or a global the module does not export: the loader lowers those)
-also an object with a local of that name. `__start_`/`__stop_` symbols may carry the module
-linker script's path. Prints per module the entries, the distinct
-paths and how many entries each has, every problem; exits 1 on a problem, or if a module has
-no entry at all.
+.module-common.o) that defines the name: the strong definition, else the first weak one in
+link order, and for a lower-case type (a local, or a global the module does not export: the
+loader lowers those) also an object with a local of that name. `__start_`/`__stop_` symbols
+may carry the module linker script's path. Prints per module the entries, the distinct paths
+and how many entries each has, every problem; exits 1 on a problem, or if a module has no
+entry at all.
 """
 import os
 import re
