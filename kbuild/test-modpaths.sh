@@ -45,9 +45,12 @@
 #          module, 3 runs each, /usr/bin/time; verify -> $T/logs/distro-time.txt
 # intree   (not in "all"; needs the build step's kernel, or MODPATHS_INTREE_BUILD) QEMU boot
 #          that loads in-tree multi-object modules (fat: 7 objects, ext2: 10, isofs: 8,
-#          usb-storage: 8, usbcore: 19, scsi_mod: 12, with their dependencies) and dumps their
-#          /proc/kallsyms entries; testdata/modpaths/kallsyms_members.py checks every entry's
-#          path against the member objects (.cmd source, nm) -> $T/intree/logs
+#          usb-storage: 8, usbcore: 19, scsi_mod: 12, crypto: 3, crypto_algapi: 3, with their
+#          dependencies) and dumps their /proc/kallsyms entries; testdata/modpaths/
+#          kallsyms_members.py checks every entry's path against the member objects (.cmd
+#          source, nm). The external testdata/modpaths/kocrypto registers a cipher whose
+#          cra_init dumps the stack when crypto.ko's crypto/api.c allocates it: the Call Trace
+#          must show crypto/api.c frames [crypto] -> $T/intree/logs
 #
 # Environment: MODPATHS_WORK (default $CACHE/wt-modpaths/test), MODPOST_RS_FIXTURE (the
 # oracle fixture WORK; default from kbuild/oracle.sh env), JOBS (2), CARGO_TARGET_DIR.
@@ -441,14 +444,17 @@ print(sum(os.path.getsize(k) - os.path.getsize(k[:-3] + ".o") for k in open(sys.
 
 step_intree() {
 	local b=${MODPATHS_INTREE_BUILD:-$BUILD} w=$T/intree m kos="" bsrc
-	local order="nls_base fat vfat zlib_inflate isofs ext2 scsi_common scsi_mod usb-common usbcore usb-storage"
+	local order="nls_base fat vfat zlib_inflate isofs ext2 scsi_common scsi_mod usb-common usbcore usb-storage crypto crypto_algapi"
 	log "intree: /proc/kallsyms of loaded in-tree multi-object modules ($b)"
 	[ -f "$b/arch/x86/boot/bzImage" ] || die "no patched kernel at $b (run the build step)"
 	grep -q '^CONFIG_KALLSYMS_PATHS=y' "$b/.config" || die "$b has no CONFIG_KALLSYMS_PATHS=y"
 	bsrc=$(srctree_of "$b")
 	rm -rf "$w"
 	mkdir -p "$w/logs"
-	echo "$order" > "$w/order"
+	cp -r "$ROOT/testdata/modpaths/kocrypto" "$w/kocrypto"
+	make -C "$b" M="$w/kocrypto" KALLSYMS_PATHS_TOOL="$TOOL" modules > "$w/logs/kocrypto.log" 2>&1 ||
+		{ tail -20 "$w/logs/kocrypto.log"; die "external module kocrypto failed"; }
+	echo "$order kocrypto" > "$w/order"
 	{
 		echo "dir /dev 0755 0 0"
 		echo "nod /dev/console 0600 0 0 c 5 1"
@@ -468,6 +474,7 @@ step_intree() {
 			kos="$kos $ko"
 			echo "file /lib/modules/$m.ko $b/$ko 0644 0 0"
 		done
+		echo "file /lib/modules/kocrypto.ko $w/kocrypto/kocrypto.ko 0644 0 0"
 	} > "$w/initramfs.list"
 	"$TOOL" verify $(for m in $kos; do echo "$b/$m"; done) || fail "verify on the in-tree modules"
 	"$b/usr/gen_init_cpio" "$w/initramfs.list" > "$w/initramfs.cpio"
@@ -481,6 +488,15 @@ step_intree() {
 	(cd "$b" && python3 "$ROOT/testdata/modpaths/kallsyms_members.py" . "$bsrc" "$w/logs/console.log" $kos) \
 		| tee "$w/logs/kallsyms-members.txt" || fail "/proc/kallsyms paths disagree with member objects"
 	grep -E $'^INTREE: ADDR . fs/fat/(inode|dir|misc)\\.c:' "$w/logs/console.log" | head -6 || true
+	local pat
+	for pat in \
+		'kocrypto: cra_init caller=crypto/api\.c:__crypto_alloc_tfmgfp\+0x[0-9a-f]+/0x[0-9a-f]+ \[crypto\]' \
+		' kocrypto\.c:kocrypto_cra_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[kocrypto\]' \
+		' crypto/api\.c:__crypto_alloc_tfmgfp\+0x[0-9a-f]+/0x[0-9a-f]+ \[crypto\]' \
+		' crypto/api\.c:crypto_alloc_base\+0x[0-9a-f]+/0x[0-9a-f]+ \[crypto\]'; do
+		grep -qE -- "$pat" "$w/logs/console.log" || fail "console has no /$pat/"
+	done
+	sed -n '/kocrypto: cra_init/,/<\/TASK>/p' "$w/logs/console.log" | head -24
 }
 
 [ $# -gt 0 ] || set -- all
