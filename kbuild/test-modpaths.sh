@@ -32,6 +32,25 @@
 #          and MODULE_SIG_ALL into $T/build-sig: modules_install INSTALL_MOD_STRIP=1 strips,
 #          refreshes the section, then signs; a boot that only accepts validly signed modules
 #          loads them all and prints their paths.
+# dwarf    (not in "all": needs a CONFIG_DEBUG_INFO_DWARF5=y build of the fixture, default
+#          $CACHE/wt-vmpaths/paths-dwarf/build-6.12, or MODPATHS_DWARF_BUILD) On a hard-link
+#          copy: ko-paths over its modules (the originals must stay byte-identical), then
+#          check_paths.py members, and testdata/modpaths/dwarf_check_modules.py: every symbol
+#          inside a DWARF compile unit's .debug_aranges range has that CU's name as its path
+#          -> $T/logs/dwarf-check-modules.txt
+# distro   (not in "all") Emission cost at distro scale: Debian's modules
+#          ($CACHE/distro/ko/**.ko, or MODPATHS_DISTRO_KO) in a scratch tree with synthesized
+#          inputs (each module's .ko as its single member <name>.o, <name>.mod listing it, a
+#          .<name>.o.cmd naming its source path); ko-paths in one process and one process per
+#          module, 3 runs each, /usr/bin/time; verify -> $T/logs/distro-time.txt
+# intree   (not in "all"; needs the build step's kernel, or MODPATHS_INTREE_BUILD) QEMU boot
+#          that loads in-tree multi-object modules (fat: 7 objects, ext2: 10, isofs: 8,
+#          usb-storage: 8, usbcore: 19, scsi_mod: 12, crypto: 3, crypto_algapi: 3, with their
+#          dependencies) and dumps their /proc/kallsyms entries; testdata/modpaths/
+#          kallsyms_members.py checks every entry's path against the member objects (.cmd
+#          source, nm). The external testdata/modpaths/kocrypto registers a cipher whose
+#          cra_init dumps the stack when crypto.ko's crypto/api.c allocates it: the Call Trace
+#          must show crypto/api.c frames [crypto] -> $T/intree/logs
 #
 # Environment: MODPATHS_WORK (default $CACHE/wt-modpaths/test), MODPOST_RS_FIXTURE (the
 # oracle fixture WORK; default from kbuild/oracle.sh env), JOBS (2), CARGO_TARGET_DIR.
@@ -360,13 +379,133 @@ step_signed() {
 	grep -E 'ORACLE: insmod|MODPATHS: insmod|kotest\.c:kotest_leaf\+' "$out" | head -8
 }
 
+step_dwarf() {
+	local db=${MODPATHS_DWARF_BUILD:-$CACHE/wt-vmpaths/paths-dwarf/build-6.12}
+	local d=$T/dwarf fsrc mods m
+	log "dwarf: module paths against DWARF compile units ($db)"
+	[ -f "$db/modules.order" ] || die "no DWARF build at $db (a CONFIG_DEBUG_INFO_DWARF5=y fixture build)"
+	grep -q '^CONFIG_DEBUG_INFO_DWARF5=y' "$db/.config" || die "$db is not a CONFIG_DEBUG_INFO_DWARF5=y build"
+	fsrc=$(srctree_of "$db")
+	mods=$(sed 's/\.o$/.ko/' "$db/modules.order")
+	rm -rf "$d"
+	mkdir -p "$d"
+	(cd "$db" && sha256sum $mods) > "$d/orig.sum"
+	# hard links: ko-paths replaces each .ko by rename, the build's inodes are never written
+	cp -al "$db" "$d/build"
+	(cd "$d/build" && "$TOOL" ko-paths --srctree "$fsrc" --objtree . $mods) || fail "ko-paths on the DWARF build"
+	(cd "$db" && sha256sum --quiet -c "$d/orig.sum") || fail "ko-paths wrote into the DWARF build's files"
+	"$TOOL" verify "$d/build" > "$d/verify.out" || { cat "$d/verify.out"; fail "verify on the DWARF modules"; }
+	(cd "$d/build" && $CHECK members . "$fsrc" $mods) || fail "paths disagree with member objects (DWARF build)"
+	(cd "$d/build" && python3 "$ROOT/testdata/modpaths/dwarf_check_modules.py" "$fsrc" . "" $mods) \
+		> "$LOGS/dwarf-check-modules.txt" || fail "paths disagree with DWARF (see $LOGS/dwarf-check-modules.txt)"
+	sed -n '/^modules:/,$p' "$LOGS/dwarf-check-modules.txt" | head -40
+}
+
+step_distro() {
+	local ko=${MODPATHS_DISTRO_KO:-$CACHE/distro/ko} d=$T/distro i out=$LOGS/distro-time.txt
+	log "distro: ko-paths emission cost over $ko"
+	[ -d "$ko" ] || die "no distribution modules at $ko"
+	command -v /usr/bin/time > /dev/null || die "/usr/bin/time is not installed"
+	rm -rf "$d"
+	mkdir -p "$d/tree"
+	gcc -c -x c /dev/null -o "$d/empty.o"
+	python3 "$ROOT/testdata/modpaths/distro_tree.py" "$ko" "$d/tree" "$d/empty.o" | tee "$out"
+	sed 's/\.o$/.ko/' "$d/tree/modules.order" > "$d/kos"
+	# every run starts from modules without a section: NAME.o is the pristine copy
+	reset_kos() { (cd "$d/tree" && python3 -c 'import os,sys
+for k in open(sys.argv[1]).read().split():
+    os.unlink(k); os.link(k[:-3] + ".o", k)' "$d/kos"); }
+	local fmt='%e s elapsed, %U s user, %S s sys, %M KiB max RSS'
+	for i in 1 2 3; do
+		reset_kos
+		(cd "$d/tree" && /usr/bin/time -f "$fmt" -a -o "$d/one.times" \
+			"$TOOL" ko-paths --quiet --srctree /usr/src/linux --objtree . $(cat "$d/kos")) ||
+			fail "ko-paths over all distro modules"
+	done
+	for i in 1 2 3; do
+		reset_kos
+		(cd "$d/tree" && /usr/bin/time -f "$fmt" -a -o "$d/per.times" \
+			xargs -n 1 -a "$d/kos" "$TOOL" ko-paths --quiet --srctree /usr/src/linux --objtree .) ||
+			fail "ko-paths per distro module"
+	done
+	median() { sort -n "$1" | sed -n 2p; }
+	{
+		echo "one process, all modules (3 runs):"; sed 's/^/  /' "$d/one.times"
+		echo "  median: $(median "$d/one.times")"
+		echo "one process per module, as Makefile.modfinal (3 runs):"; sed 's/^/  /' "$d/per.times"
+		echo "  median: $(median "$d/per.times")"
+		echo "section bytes added: $(cd "$d/tree" && python3 -c 'import os,sys
+print(sum(os.path.getsize(k) - os.path.getsize(k[:-3] + ".o") for k in open(sys.argv[1]).read().split()))' "$d/kos")"
+	} | tee -a "$out"
+	"$TOOL" verify "$d/tree" > "$d/verify.out" 2>&1 ||
+		{ head -20 "$d/verify.out"; fail "verify on the distro modules"; }
+	tail -1 "$d/verify.out" | sed 's/^/verify: /' | tee -a "$out"
+}
+
+step_intree() {
+	local b=${MODPATHS_INTREE_BUILD:-$BUILD} w=$T/intree m kos="" bsrc
+	local order="nls_base fat vfat zlib_inflate isofs ext2 scsi_common scsi_mod usb-common usbcore usb-storage crypto crypto_algapi"
+	log "intree: /proc/kallsyms of loaded in-tree multi-object modules ($b)"
+	[ -f "$b/arch/x86/boot/bzImage" ] || die "no patched kernel at $b (run the build step)"
+	grep -q '^CONFIG_KALLSYMS_PATHS=y' "$b/.config" || die "$b has no CONFIG_KALLSYMS_PATHS=y"
+	bsrc=$(srctree_of "$b")
+	rm -rf "$w"
+	mkdir -p "$w/logs"
+	cp -r "$ROOT/testdata/modpaths/kocrypto" "$w/kocrypto"
+	make -C "$b" M="$w/kocrypto" KALLSYMS_PATHS_TOOL="$TOOL" modules > "$w/logs/kocrypto.log" 2>&1 ||
+		{ tail -20 "$w/logs/kocrypto.log"; die "external module kocrypto failed"; }
+	echo "$order kocrypto" > "$w/order"
+	{
+		echo "dir /dev 0755 0 0"
+		echo "nod /dev/console 0600 0 0 c 5 1"
+		echo "dir /bin 0755 0 0"
+		echo "file /bin/busybox /bin/busybox 0755 0 0"
+		echo "slink /bin/sh busybox 0777 0 0"
+		echo "dir /proc 0755 0 0"
+		echo "dir /sys 0755 0 0"
+		echo "dir /lib 0755 0 0"
+		echo "dir /lib/modules 0755 0 0"
+		echo "file /init $ROOT/testdata/modpaths/init-intree.sh 0755 0 0"
+		echo "file /lib/modules/order $w/order 0644 0 0"
+		for m in $order; do
+			local ko
+			ko=$(cd "$b" && sed -n "s|^\(.*/$m\)\.o\$|\1.ko|p" modules.order)
+			[ -n "$ko" ] || die "$m is not in $b/modules.order"
+			kos="$kos $ko"
+			echo "file /lib/modules/$m.ko $b/$ko 0644 0 0"
+		done
+		echo "file /lib/modules/kocrypto.ko $w/kocrypto/kocrypto.ko 0644 0 0"
+	} > "$w/initramfs.list"
+	"$TOOL" verify $(for m in $kos; do echo "$b/$m"; done) || fail "verify on the in-tree modules"
+	"$b/usr/gen_init_cpio" "$w/initramfs.list" > "$w/initramfs.cpio"
+	timeout "${BOOT_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg -m 256M -smp 1 -nographic \
+		-no-reboot -nic none -kernel "$b/arch/x86/boot/bzImage" -initrd "$w/initramfs.cpio" \
+		-append "console=ttyS0 panic=-1 rdinit=/init" > "$w/logs/console.raw" 2>&1 || true
+	tr -d '\r' < "$w/logs/console.raw" > "$w/logs/console.log"
+	grep 'INTREE: insmod' "$w/logs/console.log" | tr '\n' ' ' || true; echo
+	grep -q 'INTREE: insmod .* FAILED' "$w/logs/console.log" && fail "a module did not load"
+	grep -q 'INTREE: kallsyms end' "$w/logs/console.log" || fail "no kallsyms dump on the console"
+	(cd "$b" && python3 "$ROOT/testdata/modpaths/kallsyms_members.py" . "$bsrc" "$w/logs/console.log" $kos) \
+		| tee "$w/logs/kallsyms-members.txt" || fail "/proc/kallsyms paths disagree with member objects"
+	grep -E $'^INTREE: ADDR . fs/fat/(inode|dir|misc)\\.c:' "$w/logs/console.log" | head -6 || true
+	local pat
+	for pat in \
+		'kocrypto: cra_init caller=crypto/api\.c:__crypto_alloc_tfmgfp\+0x[0-9a-f]+/0x[0-9a-f]+ \[crypto\]' \
+		' kocrypto\.c:kocrypto_cra_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[kocrypto\]' \
+		' crypto/api\.c:__crypto_alloc_tfmgfp\+0x[0-9a-f]+/0x[0-9a-f]+ \[crypto\]' \
+		' crypto/api\.c:crypto_alloc_base\+0x[0-9a-f]+/0x[0-9a-f]+ \[crypto\]'; do
+		grep -qE -- "$pat" "$w/logs/console.log" || fail "console has no /$pat/"
+	done
+	sed -n '/kocrypto: cra_init/,/<\/TASK>/p' "$w/logs/console.log" | head -24
+}
+
 [ $# -gt 0 ] || set -- all
 tool
 for s in "$@"; do
 	case "$s" in
-	offline|build|extmod|install|boot|signed) "step_$s" ;;
+	offline|build|extmod|install|boot|signed|dwarf|distro|intree) "step_$s" ;;
 	all) for x in offline build extmod install boot; do "step_$x"; done ;;
-	*) die "unknown step $s (offline build extmod install boot signed all)" ;;
+	*) die "unknown step $s (offline build extmod install boot signed dwarf distro intree all)" ;;
 	esac
 done
 if [ $FAILED = 0 ]; then echo "test-modpaths: PASSED ($*)"; else echo "test-modpaths: FAILED ($*)"; exit 1; fi
