@@ -78,6 +78,15 @@ fixture_work() {
 	(cd "$ROOT" && bash kbuild/oracle.sh env) | sed -n 's/^WORK=//p'
 }
 
+# The part of every initramfs list that does not depend on the test: device nodes, busybox,
+# the directories, and /init ($1).
+initramfs_skeleton() {
+	printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" "nod /dev/null 0666 0 0 c 1 3" \
+		"dir /bin 0755 0 0" "file /bin/busybox /bin/busybox 0755 0 0" "slink /bin/sh busybox 0777 0 0" \
+		"dir /proc 0755 0 0" "dir /sys 0755 0 0" "dir /lib 0755 0 0" "dir /lib/modules 0755 0 0" \
+		"file /init $1 0755 0 0"
+}
+
 # srctree of an O= build directory (from the Makefile Kbuild writes there)
 srctree_of() { sed -n 's|^include \(.*\)/Makefile$|\1|p' "$1/Makefile"; }
 
@@ -252,17 +261,7 @@ step_boot() {
 	EOF
 	"$TOOL" verify "$T/kobject-example-stale.ko" > /dev/null 2>&1 && fail "stale copy not stale"
 	{
-		echo "dir /dev 0755 0 0"
-		echo "nod /dev/console 0600 0 0 c 5 1"
-		echo "nod /dev/null 0666 0 0 c 1 3"
-		echo "dir /bin 0755 0 0"
-		echo "file /bin/busybox /bin/busybox 0755 0 0"
-		echo "slink /bin/sh busybox 0777 0 0"
-		echo "dir /proc 0755 0 0"
-		echo "dir /sys 0755 0 0"
-		echo "dir /lib 0755 0 0"
-		echo "dir /lib/modules 0755 0 0"
-		echo "file /init $ROOT/testdata/modpaths/init.sh 0755 0 0"
+		initramfs_skeleton "$ROOT/testdata/modpaths/init.sh"
 		echo "file /lib/modules/bitrev.ko $kdir/lib/bitrev.ko 0644 0 0"
 		echo "file /lib/modules/crc32.ko $kdir/lib/crc32.ko 0644 0 0"
 		echo "file /lib/modules/kobject-example.ko $T/kobject-example-stale.ko 0644 0 0"
@@ -352,17 +351,7 @@ step_signed() {
 	done
 	"$TOOL" verify "$kdir" || fail "verify on the signed, stripped modules"
 	{
-		echo "dir /dev 0755 0 0"
-		echo "nod /dev/console 0600 0 0 c 5 1"
-		echo "nod /dev/null 0666 0 0 c 1 3"
-		echo "dir /bin 0755 0 0"
-		echo "file /bin/busybox /bin/busybox 0755 0 0"
-		echo "slink /bin/sh busybox 0777 0 0"
-		echo "dir /proc 0755 0 0"
-		echo "dir /sys 0755 0 0"
-		echo "dir /lib 0755 0 0"
-		echo "dir /lib/modules 0755 0 0"
-		echo "file /init $ROOT/testdata/modpaths/init.sh 0755 0 0"
+		initramfs_skeleton "$ROOT/testdata/modpaths/init.sh"
 		echo "file /lib/modules/bitrev.ko $kdir/kernel/lib/bitrev.ko 0644 0 0"
 		echo "file /lib/modules/crc32.ko $kdir/kernel/lib/crc32.ko 0644 0 0"
 		echo "file /lib/modules/kobject-example.ko $kdir/kernel/samples/kobject/kobject-example.ko 0644 0 0"
@@ -456,16 +445,7 @@ step_intree() {
 		{ tail -20 "$w/logs/kocrypto.log"; die "external module kocrypto failed"; }
 	echo "$order kocrypto" > "$w/order"
 	{
-		echo "dir /dev 0755 0 0"
-		echo "nod /dev/console 0600 0 0 c 5 1"
-		echo "dir /bin 0755 0 0"
-		echo "file /bin/busybox /bin/busybox 0755 0 0"
-		echo "slink /bin/sh busybox 0777 0 0"
-		echo "dir /proc 0755 0 0"
-		echo "dir /sys 0755 0 0"
-		echo "dir /lib 0755 0 0"
-		echo "dir /lib/modules 0755 0 0"
-		echo "file /init $ROOT/testdata/modpaths/init-intree.sh 0755 0 0"
+		initramfs_skeleton "$ROOT/testdata/modpaths/init-intree.sh"
 		echo "file /lib/modules/order $w/order 0644 0 0"
 		for m in $order; do
 			local ko
