@@ -62,7 +62,11 @@ fn run_fixture(pass: &str) -> FixtureRun {
     )
     .unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
-    let dir = std::env::temp_dir().join(format!("vmpaths-test-{}-{pass}", std::process::id()));
+    // Tests run in parallel and several use the same pass: one directory per call.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir =
+        std::env::temp_dir().join(format!("vmpaths-test-{}-{pass}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mpath = dir.join("vmlinux.a.manifest");
     std::fs::write(&mpath, manifest.to_bytes().unwrap()).unwrap();
