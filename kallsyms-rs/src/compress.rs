@@ -28,16 +28,9 @@ use crate::table::SymbolTable;
 pub(crate) struct TokenTable {
     /// For a literal slot `c`: `[c, 0]`; for a pair slot: the two bytes it stands for.
     pub(crate) pair: [[u8; 2]; 256],
-    /// 0 for an unused slot, 1 for a literal, 2 for a pair, [`WHOLE_STRING`] for a slot that
-    /// stands for a string of [`TokenTable::whole`].
+    /// 0 for an unused slot, 1 for a literal, 2 for a pair.
     pub(crate) len: [u8; 256],
-    /// Paths mode only (docs/vmlinux-paths.md, "Token selection"): slots that stand for a whole
-    /// string (a `path:` prefix) rather than a pair; empty in the C drop-in.
-    pub(crate) whole: Vec<(u8, Vec<u8>)>,
 }
-
-/// The [`TokenTable::len`] of a slot listed in [`TokenTable::whole`].
-pub(crate) const WHOLE_STRING: u8 = 3;
 
 /// Pair counts, indexed by `first | second << 8` (C's `token_profit`).
 type Profits = [i32; 0x10000];
@@ -63,46 +56,21 @@ fn find_best_token(profit: &Profits) -> usize {
 
 /// `optimize_token_table`. The symbols must be in arena order (as read, before sorting).
 pub(crate) fn optimize_token_table(table: &mut SymbolTable) -> TokenTable {
-    optimize_token_table_with_prefixes(table, &[])
-}
-
-/// `optimize_token_table`, after first giving each string of `prefixes` a slot of its own and
-/// replacing it by that slot wherever it is a symbol's whole prefix (the bytes between the type
-/// char and the bare name, i.e. `path:`). Paths mode only; with no prefixes this is exactly C's
-/// algorithm.
-///
-/// The literals are still taken from the full names, before the prefixes are replaced, as C
-/// does: every byte value in any name keeps its single-char slot, so a byte left literal in
-/// a compressed name (the kernel decoder treats every byte as a slot index) expands to itself.
-/// The prefix slots are the highest free slots, in `prefixes` order; the pair merging then
-/// fills the remaining free slots from the top, and may pair a prefix slot with its
-/// neighbours like any other slot.
-pub(crate) fn optimize_token_table_with_prefixes(
-    table: &mut SymbolTable,
-    prefixes: &[Vec<u8>],
-) -> TokenTable {
     debug_assert!(table.symbols.windows(2).all(|w| w[0].slot < w[1].slot));
     let mut profit: Box<Profits> = Box::new([0; 0x10000]);
     let mut tokens = TokenTable {
         pair: [[0; 2]; 256],
         len: [0; 256],
-        whole: Vec::new(),
     };
 
-    // build_initial_token_table (literals only; learning waits for the prefix rewrite)
+    // build_initial_token_table / insert_real_symbols_in_table: the literals and the pairs.
     for sym in &table.symbols {
-        for &c in table.stored(sym) {
+        let stored = table.stored(sym);
+        for &c in stored {
             tokens.pair[usize::from(c)][0] = c;
             tokens.len[usize::from(c)] = 1;
         }
-    }
-    if !prefixes.is_empty() {
-        replace_prefixes(table, &mut tokens, prefixes);
-    }
-    // insert_real_symbols_in_table: learn the pairs (C does this in the same loop as the
-    // literals; the counts are the same).
-    for sym in &table.symbols {
-        learn_symbol(&mut profit, table.stored(sym));
+        learn_symbol(&mut profit, stored);
     }
 
     // optimize_result
@@ -133,50 +101,6 @@ pub(crate) fn optimize_token_table_with_prefixes(
         sym.len = len;
     }
     tokens
-}
-
-/// Gives each of `prefixes` the next free slot from the top and rewrites every symbol whose
-/// `path:` prefix (bytes `1..bare_name_start`) is one of them to type char, slot, bare name.
-/// Prefixes beyond the free slots are ignored.
-fn replace_prefixes(table: &mut SymbolTable, tokens: &mut TokenTable, prefixes: &[Vec<u8>]) {
-    let free_slots: Vec<u8> = (0..=255u8)
-        .rev()
-        .filter(|&s| tokens.len[usize::from(s)] == 0)
-        .collect();
-    let mut free = free_slots.into_iter();
-    let mut slot_of: std::collections::HashMap<&[u8], u8> = std::collections::HashMap::new();
-    for prefix in prefixes {
-        // An empty prefix, or one with a NUL (the token table holds C strings), cannot be
-        // a slot; a duplicate would waste one.
-        if prefix.is_empty() || prefix.contains(&0) || slot_of.contains_key(&prefix[..]) {
-            continue;
-        }
-        let Some(slot) = free.next() else { break };
-        tokens.len[usize::from(slot)] = WHOLE_STRING;
-        tokens.whole.push((slot, prefix.clone()));
-        slot_of.insert(prefix, slot);
-    }
-    for sym in &mut table.symbols {
-        let start = sym.slot as usize;
-        let len = usize::from(sym.len);
-        let bare = usize::from(sym.bare_name_start);
-        if bare < 2 || bare > len {
-            continue;
-        }
-        let Some(bytes) = table.names.get_mut(start..start + len) else {
-            continue;
-        };
-        let Some(&token) = bytes.get(1..bare).and_then(|p| slot_of.get(p)) else {
-            continue;
-        };
-        bytes[1] = token;
-        bytes.copy_within(bare..len, 2);
-        let new_len = len - bare + 2;
-        // Keep the NUL tail the arena search relies on.
-        bytes[new_len..].fill(0);
-        // new_len <= len <= u16::MAX.
-        sym.len = new_len as u16;
-    }
 }
 
 /// The symbols' slots in arena order, kept in two small arrays during compression: the
@@ -319,11 +243,7 @@ impl TokenTable {
             return done.clone();
         }
         let mut out = Vec::new();
-        if self.len[i] == WHOLE_STRING {
-            if let Some((_, text)) = self.whole.iter().find(|(s, _)| *s == slot) {
-                out.extend_from_slice(text);
-            }
-        } else if self.len[i] == 1 && self.pair[i][0] == slot {
+        if self.len[i] == 1 && self.pair[i][0] == slot {
             out.push(slot);
         } else if !in_progress[i] {
             // A pair only refers to slots filled before it, so there are no cycles; the flag
@@ -382,7 +302,6 @@ mod tests {
         let mut tokens = TokenTable {
             pair: [[0; 2]; 256],
             len: [0; 256],
-            whole: Vec::new(),
         };
         for s in symbols.iter() {
             learn_symbol(&mut profit, s);

@@ -1,30 +1,37 @@
-//! `kallsyms-rs decode`: read the kallsyms tables back out of a linked vmlinux (or the
-//! `.kallsyms_paths` section out of a module) and print them the way the kernel would.
+//! `kallsyms-rs decode`: read the kallsyms tables back out of a linked vmlinux (or a module's
+//! symbols and `.kallsyms_paths`) and print them the way the kernel would.
 //!
 //! ```text
-//! kallsyms-rs decode [--map] [--bare] [--check] [--absolute-percpu | --no-absolute-percpu]
+//! kallsyms-rs decode [--map] [--paths] [--check] [--absolute-percpu | --no-absolute-percpu]
 //!                    [--config FILE] <vmlinux | module.ko>
 //! ```
 //!
 //! For a vmlinux the default output is what the booted kernel's `/proc/kallsyms` shows for its
 //! own symbols (kernel/kallsyms.c s_show: `%px %c %s\n` in table order, names cut at
-//! KSYM_NAME_LEN - 1, empty names skipped). `--map` prints every entry in `nm -n` order (address,
-//! then name), the order of the System.map the tables were built from. The tables are checked
-//! for the invariants the kernel's lookups rely on; any problem goes to stderr and makes the
-//! exit status 1. See docs/decode.md.
+//! KSYM_NAME_LEN - 1, empty names skipped); `--paths` prints what `/proc/kallsyms_paths` shows,
+//! `path:name` from the path side table (CONFIG_KALLSYMS_PATHS) wherever it fits the kernel's
+//! name buffer. `--map` prints every entry in `nm -n` order (address, then name), the order of
+//! the System.map the tables were built from. The tables are checked for the invariants the
+//! kernel's lookups rely on; any problem goes to stderr and makes the exit status 1. See
+//! docs/decode.md.
 
 mod module;
 
-// The table decoding is shared with `modpost-rs verify` through the modpost library.
-use modpost::kallsyms_tables::{image, tables};
-
 use std::ffi::OsString;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::io::Write;
+use std::path::Path;
+use std::path::PathBuf;
 
-use tables::{Decoded, OffsetMode, KSYM_NAME_LEN};
+use kpaths::elf::ElfFile;
+use kpaths::kallsyms::image;
+use kpaths::kallsyms::layout::KSYM_NAME_LEN;
+use kpaths::kallsyms::path_table::PathTable;
+use kpaths::kallsyms::tables;
+use kpaths::kallsyms::tables::Decoded;
+use kpaths::kallsyms::tables::OffsetMode;
 
-const USAGE: &str = "Usage: kallsyms-rs decode [--map] [--bare] [--check] \
+const USAGE: &str = "Usage: kallsyms-rs decode [--map] [--paths] [--check] \
 [--absolute-percpu | --no-absolute-percpu] [--config FILE] <vmlinux | module.ko>";
 
 /// Parsed command line of `decode`.
@@ -34,8 +41,8 @@ struct Options {
     map: bool,
     /// Only check the tables and print a summary line.
     check: bool,
-    /// Print names without their `path:` prefix (CONFIG_KALLSYMS_PATHS), as System.map has them.
-    bare: bool,
+    /// Print `path:name` where the symbol has a path (as /proc/kallsyms_paths does).
+    paths: bool,
     /// Offset encoding forced on the command line.
     forced_mode: Option<OffsetMode>,
     /// Kernel config to consult when the data cannot tell the offset encoding.
@@ -44,37 +51,22 @@ struct Options {
     input: PathBuf,
 }
 
-fn parse_args(args: &[OsString]) -> Result<Options, String> {
+fn parse_args(args: &[OsString]) -> Result<Options, lexopt::Error> {
+    use lexopt::prelude::*;
     let mut o = Options::default();
     let mut input = None;
-    let mut it = args.iter();
-    let mut only_files = false;
-    while let Some(a) = it.next() {
-        let s = a.to_string_lossy();
-        if only_files || !s.starts_with('-') || s == "-" {
-            if input.replace(PathBuf::from(a)).is_some() {
-                return Err("more than one input file".into());
-            }
-            continue;
-        }
-        match &*s {
-            "--" => only_files = true,
-            "--map" => o.map = true,
-            "--check" => o.check = true,
-            "--bare" => o.bare = true,
-            "--absolute-percpu" => o.forced_mode = Some(OffsetMode::AbsolutePercpu),
-            "--no-absolute-percpu" => o.forced_mode = Some(OffsetMode::Relative),
-            "--config" => {
-                let f = it.next().ok_or("--config needs a file")?;
-                o.config = Some(PathBuf::from(f));
-            }
-            _ => {
-                if let Some(f) = s.strip_prefix("--config=") {
-                    o.config = Some(PathBuf::from(f));
-                } else {
-                    return Err(format!("unknown option {s}"));
-                }
-            }
+    let mut p = lexopt::Parser::from_args(args.iter().cloned());
+    while let Some(arg) = p.next()? {
+        match arg {
+            Long("map") => o.map = true,
+            Long("check") => o.check = true,
+            Long("paths") => o.paths = true,
+            Long("absolute-percpu") => o.forced_mode = Some(OffsetMode::AbsolutePercpu),
+            Long("no-absolute-percpu") => o.forced_mode = Some(OffsetMode::Relative),
+            Long("config") => o.config = Some(p.value()?.into()),
+            Value(v) if input.is_none() => input = Some(PathBuf::from(v)),
+            Value(_) => return Err("more than one input file".into()),
+            _ => return Err(arg.unexpected()),
         }
     }
     o.input = input.ok_or("no input file")?;
@@ -84,7 +76,6 @@ fn parse_args(args: &[OsString]) -> Result<Options, String> {
 /// Entry point: `args` are the arguments after the word `decode`. Returns the exit status:
 /// 0 when everything decoded and checked clean, 1 when the input could not be read or decoded
 /// or has problems (reported on stderr), 2 on a usage error.
-#[allow(dead_code)]
 pub(crate) fn main(args: &[OsString]) -> i32 {
     if args.iter().any(|a| a == "-h" || a == "--help") {
         println!("{USAGE}");
@@ -115,12 +106,12 @@ pub(crate) fn main(args: &[OsString]) -> i32 {
 
 /// Decodes the input and prints it; returns the problems found.
 fn run(opts: &Options) -> Result<Vec<String>, String> {
-    let file = std::fs::File::open(&opts.input).map_err(|e| e.to_string())?;
-    let cache = object::ReadCache::new(file);
-    let Some(raw) = image::find_tables(&cache)? else {
-        drop(cache);
-        let data = std::fs::read(&opts.input).map_err(|e| e.to_string())?;
-        return module::run(&data, opts.check);
+    // Mapped: a distro vmlinux with DWARF is hundreds of MB, of which the symbol table and the
+    // kallsyms tables are read.
+    let mapped = kpaths::fs::map(&opts.input).map_err(|e| e.to_string())?;
+    let file = ElfFile::parse(mapped.bytes()).map_err(|e| e.to_string())?;
+    let Some(raw) = image::find_tables(&file).map_err(|e| e.to_string())? else {
+        return module::run(&file, opts.check, opts.paths);
     };
     let parsed = tables::parse(&raw).map_err(|e| e.to_string())?;
     let kinds: Vec<u8> = parsed.entries.iter().map(|e| e.kind).collect();
@@ -130,9 +121,9 @@ fn run(opts: &Options) -> Result<Vec<String>, String> {
     let res = if opts.check {
         write_summary(out, &opts.input, &decoded, &source)
     } else if opts.map {
-        write_map(out, &decoded, opts.bare)
+        write_map(out, &decoded, opts.paths)
     } else {
-        write_proc(out, &decoded, opts.bare)
+        write_proc(out, &decoded, opts.paths)
     };
     match res {
         Ok(()) => {}
@@ -226,44 +217,55 @@ fn write_line(
     out.write_all(b"\n")
 }
 
-/// /proc/kallsyms for the vmlinux symbols (kernel/kallsyms.c s_show).
-fn write_proc(out: impl Write, d: &Decoded, bare: bool) -> io::Result<()> {
+/// The name the kernel shows for symbol `index`: with `paths`, `path:name` when the symbol has
+/// a path and that fits `KSYM_NAME_LEN` (patch 0005), else the name, cut to `KSYM_NAME_LEN - 1`
+/// as kallsyms_expand_symbol cuts it.
+fn shown_name(d: &Decoded, index: usize, paths: bool) -> Vec<u8> {
+    let name = &d.symbols[index].name;
+    let name = name.get(..KSYM_NAME_LEN - 1).unwrap_or(name);
+    let path = paths
+        .then(|| d.paths.as_ref().and_then(|t: &PathTable| t.path_of(index)))
+        .flatten();
+    match path {
+        Some(p) if p.len() + 1 + name.len() < KSYM_NAME_LEN => [p, b":", name].concat(),
+        _ => name.to_vec(),
+    }
+}
+
+/// /proc/kallsyms (or /proc/kallsyms_paths) for the vmlinux symbols (kernel/kallsyms.c s_show).
+fn write_proc(out: impl Write, d: &Decoded, paths: bool) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
     let digits = d.target.pointer_digits();
-    for s in &d.symbols {
+    for (i, s) in d.symbols.iter().enumerate() {
         // Quirk (s_show): "Some debugging symbols have no name. Ignore them."
         if s.name.is_empty() {
             continue;
         }
-        // kallsyms_expand_symbol stops at KSYM_NAME_LEN - 1 characters.
-        let name = s.name.get(..KSYM_NAME_LEN - 1).unwrap_or(&s.name);
-        let name = if bare { tables::bare_name(name) } else { name };
-        write_line(&mut out, digits, s.addr, s.kind, name)?;
+        write_line(&mut out, digits, s.addr, s.kind, &shown_name(d, i, paths))?;
     }
     out.flush()
 }
 
 /// System.map order: `nm -n` sorts by address, then by name (strcoll, and Kbuild runs it with
 /// LC_COLLATE=C, so byte order). Entries equal in both stay in table order.
-fn write_map(out: impl Write, d: &Decoded, bare: bool) -> io::Result<()> {
+fn write_map(out: impl Write, d: &Decoded, paths: bool) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
     let digits = d.target.pointer_digits();
-    let name = |s: &'_ tables::Symbol| -> Vec<u8> {
-        if bare {
-            tables::bare_name(&s.name).to_vec()
-        } else {
-            s.name.clone()
-        }
-    };
-    let mut lines: Vec<(u64, Vec<u8>, u8)> = d
+    let mut lines: Vec<(u64, &[u8], usize)> = d
         .symbols
         .iter()
-        .map(|s| (s.addr, name(s), s.kind))
+        .enumerate()
+        .map(|(i, s)| (s.addr, s.name.as_slice(), i))
         .collect();
     // Stable: entries equal in address and name keep their table order.
-    lines.sort_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));
-    for (addr, name, kind) in lines {
-        write_line(&mut out, digits, addr, kind, &name)?;
+    lines.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    for (addr, _, i) in lines {
+        let name = if paths {
+            shown_name(d, i, true)
+        } else {
+            d.symbols[i].name.clone()
+        };
+        write_line(&mut out, digits, addr, d.symbols[i].kind, &name)?;
     }
     out.flush()
 }
@@ -273,10 +275,13 @@ fn write_summary(mut out: impl Write, input: &Path, d: &Decoded, source: &str) -
         OffsetMode::Relative => "relative",
         OffsetMode::AbsolutePercpu => "absolute-percpu",
     };
-    let names = if d.qualified {
-        ", names with source paths"
-    } else {
-        ""
+    let names = match &d.paths {
+        Some(t) => format!(
+            ", path side table: {} runs, {} paths",
+            t.run_start.len(),
+            t.paths.len().saturating_sub(1)
+        ),
+        None => String::new(),
     };
     let verdict = if d.problems.is_empty() {
         "tables consistent".to_string()

@@ -3,6 +3,7 @@
 //! Every way C kallsyms stops early prints a fixed message and calls `exit(1)`; a [`Fatal`]
 //! carries those bytes up to `main`, which prints them and exits.
 
+use kpaths::error::strerror;
 use std::io;
 
 /// The usage line `usage()` prints (C: kallsyms.c:76) before `exit(1)`.
@@ -36,23 +37,6 @@ impl Fatal {
         message.extend_from_slice(strerror(err).as_bytes());
         message.push(b'\n');
         Fatal::new(message)
-    }
-}
-
-/// The C-locale `strerror` text of an I/O error. The C tool never calls `setlocale`, so its
-/// messages are the untranslated glibc ones; std formats an OS error as
-/// `<strerror text> (os error N)`, of which we keep the first part.
-pub(crate) fn strerror(err: &io::Error) -> String {
-    match err.raw_os_error() {
-        Some(code) => {
-            let text = io::Error::from_raw_os_error(code).to_string();
-            let suffix = format!(" (os error {code})");
-            match text.strip_suffix(&suffix) {
-                Some(bare) => bare.to_owned(),
-                None => text,
-            }
-        }
-        None => err.to_string(),
     }
 }
 

@@ -1,7 +1,5 @@
 //! Dropping symbols and marking percpu ones (`shrink_table`, `symbol_valid`,
 //! `make_percpus_absolute`; kallsyms.c:183-254 and 728-742).
-//!
-//! All checks look at the bare name, so a later path prefix does not change what is kept.
 
 use crate::table::Symbol;
 use crate::table::SymbolTable;
@@ -11,7 +9,7 @@ fn symbol_valid(table: &SymbolTable, sym: &Symbol, all_symbols: bool) -> bool {
     if all_symbols {
         return true;
     }
-    let name = table.bare_name(sym);
+    let name = table.name(sym);
     // Section boundary markers are always kept.
     if name.starts_with(b"__start_") || name.starts_with(b"__stop_") {
         return true;

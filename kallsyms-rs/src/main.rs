@@ -20,10 +20,11 @@ mod write;
 use std::io::Write;
 
 use error::Fatal;
+use kpaths::kallsyms::path_table::PathTable;
 
 const HELP: &str = "\
 Usage: kallsyms-rs [--all-symbols] [--absolute-percpu] [--paths-*=...] in.map > out.S
-       kallsyms-rs decode [--map] [--bare] [--check] [--absolute-percpu|--no-absolute-percpu]
+       kallsyms-rs decode [--map] [--paths] [--check] [--absolute-percpu|--no-absolute-percpu]
                           [--config FILE] <vmlinux|module.ko>
 
 A drop-in replacement for Linux 6.12 scripts/kallsyms (same options, input, .S output, messages
@@ -31,10 +32,11 @@ and exit codes); with patch 0001 of kbuild/patches: make KALLSYMS=/abs/path/kall
   --all-symbols      CONFIG_KALLSYMS_ALL: keep symbols outside the text ranges
   --absolute-percpu  CONFIG_KALLSYMS_ABSOLUTE_PERCPU: per-cpu symbols are absolute
   --paths-image=, --paths-manifest=, --paths-object=, --paths-lds=
-                     CONFIG_KALLSYMS_PATHS: prefix each name with its source path (link-vmlinux.sh
-                     passes these; see docs/vmlinux-paths.md)
-decode prints the kallsyms tables of a built vmlinux like /proc/kallsyms (or the .kallsyms_paths
-names of a module) and checks them (docs/decode.md).
+                     CONFIG_KALLSYMS_PATHS: add the source-path side table after the tables
+                     (link-vmlinux.sh passes these; see docs/vmlinux-paths.md)
+decode prints the kallsyms tables of a built vmlinux like /proc/kallsyms (with --paths like
+/proc/kallsyms_paths), or the symbols of a module with their .kallsyms_paths paths, and checks
+them (docs/decode.md).
 ";
 
 fn main() {
@@ -76,9 +78,11 @@ fn run() -> Result<(), Fatal> {
     let options = cli::parse_args(&args, std::env::var_os("POSIXLY_CORRECT").is_some())?;
 
     let mut table = read::read_map(&options.input, &mut std::io::stderr())?;
-    if let Some(path_args) = &path_args {
-        paths::cli::apply_paths(path_args, &mut table)?;
-    }
+    // CONFIG_KALLSYMS_PATHS: each symbol's source path, by input order (names stay as they are).
+    let input_paths = match &path_args {
+        Some(args) => Some(paths::cli::resolve_paths(args, &table)?),
+        None => None,
+    };
     filter::shrink_table(&mut table, options.all_symbols);
     if options.absolute_percpu {
         filter::make_percpus_absolute(&mut table);
@@ -86,14 +90,23 @@ fn run() -> Result<(), Fatal> {
     sort::prepare_sort_keys(&mut table);
     // Compression does not depend on the table order, so it runs on the symbols in input
     // order, where their slots are in arena order (see compress.rs).
-    // In paths mode, whole `path:` prefixes may get token slots (paths/tokens.rs).
-    let tokens = if path_args.is_some() {
-        paths::tokens::optimize_token_table_for_paths(&mut table)
-    } else {
-        compress::optimize_token_table(&mut table)
-    };
+    let tokens = compress::optimize_token_table(&mut table);
     sort::sort_symbols(&mut table);
     let relative_base = sort::record_relative_base(&table);
+    // The path side table follows the table order; `seq` is still the input index here
+    // (write_src renumbers it).
+    let path_table = match &input_paths {
+        Some(paths) => Some(
+            PathTable::build(table.symbols.iter().map(|s| {
+                paths
+                    .get(s.seq as usize)
+                    .and_then(|p| p.as_deref())
+                    .map(str::as_bytes)
+            }))
+            .map_err(|e| Fatal::new(format!("kallsyms: paths: {e}\n")))?,
+        ),
+        None => None,
+    };
 
     let stdout = std::io::stdout();
     let (stdio_block, line_buffered) = stdio_buffering(&stdout);
@@ -106,6 +119,11 @@ fn run() -> Result<(), Fatal> {
         relative_base,
         options.absolute_percpu,
     );
+    let result = result.map(|()| {
+        if let Some(path_table) = &path_table {
+            write::write_path_tables(&mut out, path_table);
+        }
+    });
     if let Err(fatal) = result {
         // C's stdio has written whole buffers so far; it prints the message (unbuffered
         // stderr), then exit() flushes the rest of stdout.
@@ -141,6 +159,7 @@ fn stdio_buffering(stdout: &std::io::Stdout) -> (usize, bool) {
 }
 
 /// Rust starts with SIGPIPE ignored; C kallsyms is killed by it when stdout is a closed pipe.
+#[allow(unsafe_code)] // one libc call, justified below
 fn restore_sigpipe() {
     // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
     unsafe {

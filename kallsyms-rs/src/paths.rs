@@ -18,52 +18,39 @@
 //! * **Globals** by name among the manifest definitions: the strong one; with several strong
 //!   ones from different paths the symbol is ambiguous; with only weak ones, the first in link
 //!   order, which is the one ld keeps.
+//! * **Prefix symbols** that objtool creates in `vmlinux.o` (`__pfx_<f>` with
+//!   CONFIG_PREFIX_SYMBOLS, `__cfi_<f>`), after the archives were made, are defined by no input
+//!   object: each belongs to the function it precedes and gets that function's path. (Where
+//!   objtool runs on each object, without IBT or LTO, the objects define them and the rules
+//!   above apply.)
 //! * **Linker-generated** symbols (linker-script assignments, `__start_`/`__stop_` of orphan
 //!   sections, anything no input defines) get the linker script's source path when one is given
 //!   (`arch/x86/kernel/vmlinux.lds.S`), else no path.
 //!
-//! A symbol that cannot be resolved keeps its bare name, and the reason is returned
-//! ([`NoPath`]); every ambiguity is also returned as a diagnostic naming all candidates.
+//! A symbol that cannot be resolved gets no path, and the reason is returned ([`NoPath`]);
+//! every ambiguity is also returned as a diagnostic naming all candidates. Names are never
+//! changed: the paths go into the side table (kpaths::kallsyms::path_table).
 
 pub(crate) mod cli;
 pub(crate) mod report;
 #[cfg(test)]
 mod tests;
-pub(crate) mod tokens;
 
 use std::collections::HashMap;
 use std::collections::HashSet;
 use std::fmt;
+use std::path::Path;
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use modpost::manifest::describe_object;
-use modpost::manifest::read_elf_symbols;
-use modpost::manifest::Binding;
-use modpost::manifest::Manifest;
-use modpost::manifest::ManifestSymbol;
-use modpost::manifest::ObjectEntry;
-use modpost::manifest::Trees;
-
-/// A failure to read an input of the resolution (the build must stop: a missing or corrupt
-/// manifest is a build bug, unlike an unresolvable symbol).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Error {
-    /// The complete message, naming the file.
-    pub(crate) message: String,
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl From<modpost::manifest::Error> for Error {
-    fn from(e: modpost::manifest::Error) -> Self {
-        Error { message: e.message }
-    }
-}
+use kpaths::elf::ElfFile;
+use kpaths::manifest::describe_object;
+use kpaths::manifest::Manifest;
+use kpaths::manifest::ManifestSymbol;
+use kpaths::manifest::ObjectEntry;
+use kpaths::tree::Trees;
+use kpaths::Context;
+use kpaths::Error;
 
 /// A loose link input that is not in `vmlinux.a` (`.vmlinux.export.o`,
 /// `init/version-timestamp.o`, the previous pass's kallsyms object).
@@ -278,9 +265,7 @@ fn load_inputs(opts: &PathOptions) -> Result<Inputs, Error> {
         })
     };
     for m in &opts.manifests {
-        let data = std::fs::read(m).map_err(|e| Error {
-            message: format!("{}: {e}", m.display()),
-        })?;
+        let data = kpaths::fs::read(m)?;
         let manifest = Manifest::parse(&data, &m.to_string_lossy())?;
         for entry in manifest.objects {
             let path = intern(entry.source.clone());
@@ -288,14 +273,11 @@ fn load_inputs(opts: &PathOptions) -> Result<Inputs, Error> {
         }
     }
     for loose in &opts.objects {
-        let abs = opts.trees.objtree.join(&loose.object);
-        let data = std::fs::read(&abs).map_err(|e| Error {
-            message: format!("{}: {e}", loose.object.display()),
-        })?;
+        let data = kpaths::fs::read(&opts.trees.resolve(&loose.object))?;
         let name = loose.object.to_string_lossy().into_owned();
         let path = match &loose.path {
             Some(p) => Some(p.clone()),
-            None => opts.trees.source_of(&name)?,
+            None => opts.trees.source_of(Path::new(&name))?,
         };
         let entry = describe_object(&data, &name, path.clone())?;
         let path = intern(path);
@@ -404,12 +386,12 @@ fn match_groups(groups: &mut [Group], inputs: &Inputs, diagnostics: &mut Vec<Str
 /// Resolves the path of every `.syms` line (see the module comment for the rules).
 pub(crate) fn resolve(opts: &PathOptions, syms: &[InputSymbol<'_>]) -> Result<Resolution, Error> {
     let inputs = load_inputs(opts)?;
-    let image_name = opts.image.to_string_lossy().into_owned();
-    let data = std::fs::read(&opts.image).map_err(|e| Error {
-        message: format!("{image_name}: {e}"),
-    })?;
-    let image = read_elf_symbols(&data, &image_name)?;
-    drop(data);
+    let mapped = kpaths::fs::map(&opts.image)?;
+    let file = ElfFile::parse(mapped.bytes()).context(opts.image.display())?;
+    let image = file
+        .symbols()
+        .context(opts.image.display())?
+        .ok_or_else(|| Error::new(format!("{}: no symbol table", opts.image.display())))?;
 
     // Image locals -> groups; image globals by name.
     let mut groups: Vec<Group> = Vec::new();
@@ -417,12 +399,12 @@ pub(crate) fn resolve(opts: &PathOptions, syms: &[InputSymbol<'_>]) -> Result<Re
     let mut global_at: HashMap<&[u8], u64> = HashMap::new();
     let mut current: Option<usize> = None;
     let mut group_names: Vec<HashSet<&[u8]>> = Vec::new();
-    for sym in &image {
-        match sym.binding {
-            Binding::Local => {
-                if sym.is_file {
+    for sym in image.symbols.iter().skip(1) {
+        match sym.is_local() {
+            true => {
+                if sym.is_file() {
                     groups.push(Group {
-                        file: sym.name.clone(),
+                        file: sym.name.to_vec(),
                         names: Vec::new(),
                         unit: None,
                         ambiguous: None,
@@ -431,7 +413,7 @@ pub(crate) fn resolve(opts: &PathOptions, syms: &[InputSymbol<'_>]) -> Result<Re
                     current = Some(groups.len() - 1);
                     continue;
                 }
-                if sym.is_section || !sym.is_defined || sym.name.is_empty() {
+                if sym.is_section() || !sym.is_defined() || sym.name.is_empty() {
                     continue;
                 }
                 let g = match current {
@@ -449,15 +431,18 @@ pub(crate) fn resolve(opts: &PathOptions, syms: &[InputSymbol<'_>]) -> Result<Re
                     }
                 };
                 if let (Some(group), Some(seen)) = (groups.get_mut(g), group_names.get_mut(g)) {
-                    if seen.insert(&sym.name) {
-                        group.names.push(sym.name.clone());
+                    if seen.insert(sym.name) {
+                        group.names.push(sym.name.to_vec());
                     }
                 }
-                local_at.entry((&sym.name, sym.value)).or_default().push(g);
+                local_at
+                    .entry((sym.name, sym.st_value))
+                    .or_default()
+                    .push(g);
             }
-            Binding::Global | Binding::Weak => {
-                if sym.is_defined {
-                    global_at.insert(&sym.name, sym.value);
+            false => {
+                if sym.is_defined() {
+                    global_at.insert(sym.name, sym.st_value);
                 }
             }
         }
@@ -582,29 +567,43 @@ pub(crate) fn resolve(opts: &PathOptions, syms: &[InputSymbol<'_>]) -> Result<Re
         }
         paths.push(result);
     }
+
+    // Prefix symbols no input defines were made by objtool in vmlinux.o: each takes the path
+    // of its function, the next symbol of that name (objtool puts the prefix right before it).
+    let input_locals: HashSet<&[u8]> = inputs
+        .units
+        .iter()
+        .flat_map(|u| u.locals.iter().map(Vec::as_slice))
+        .collect();
+    let defined_by_inputs =
+        |name: &[u8]| inputs.globals.contains_key(name) || input_locals.contains(name);
+    let mut by_name: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    for (i, sym) in syms.iter().enumerate() {
+        if !sym.name.is_empty() {
+            by_name.entry(sym.name).or_default().push(i);
+        }
+    }
+    for (i, sym) in syms.iter().enumerate() {
+        let Some(function) = kpaths::elf::prefixed_name(sym.name) else {
+            continue;
+        };
+        if defined_by_inputs(sym.name) {
+            continue;
+        }
+        let next = by_name.get(function).and_then(|candidates| {
+            candidates
+                .iter()
+                .copied()
+                .filter(|&j| syms[j].address > sym.address)
+                .min_by_key(|&j| syms[j].address)
+        });
+        if let Some(j) = next {
+            paths[i] = paths[j].clone();
+        }
+    }
     diagnostics.sort();
     diagnostics.dedup();
     Ok(Resolution { paths, diagnostics })
-}
-
-/// `path:name`, the name kallsyms stores when the symbol has a path.
-pub(crate) fn qualified_name(path: &str, name: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(path.len() + 1 + name.len());
-    out.extend_from_slice(path.as_bytes());
-    out.push(b':');
-    out.extend_from_slice(name);
-    out
-}
-
-/// The bare part of a possibly path-qualified name: everything after the first `:`. Paths
-/// never contain `:` (Kbuild rejects such file names) while a few symbol names might, so the
-/// first colon is the separator, as in the kernel lookup patch.
-#[cfg(test)]
-pub(crate) fn bare_name(name: &[u8]) -> &[u8] {
-    match name.iter().position(|&b| b == b':') {
-        Some(i) => name.get(i + 1..).unwrap_or(name),
-        None => name,
-    }
 }
 
 /// Parses a `.syms` file into the resolver's input (tests; the core has its own reader with

@@ -82,10 +82,7 @@ pub(crate) fn read_symbols(
             let _ = stderr.write_all(&message);
             continue;
         }
-        // Everything below decides on the bare name. Today the written name is the bare name;
-        // a `path:name` written name would be split here (bare = after the first ':').
-        let bare_name_start = 0;
-        let bare = &name[bare_name_start..];
+        let bare = name;
         if bare == b"_text" {
             table.text_base = parsed.addr;
         }
@@ -98,33 +95,23 @@ pub(crate) fn read_symbols(
             parsed.addr,
             std::slice::from_mut(&mut table.percpu_range),
         );
-        push_symbol(
-            &mut table,
-            parsed.addr,
-            parsed.type_char,
-            name,
-            bare_name_start,
-        )?;
+        push_symbol(&mut table, parsed.addr, parsed.type_char, name)?;
     }
     Ok(table)
 }
 
 /// Appends a kept symbol: its slot is the type char, the name and a NUL, as C's malloc.
-/// `bare_name_start` is where the bare name starts in `name`.
 fn push_symbol(
     table: &mut SymbolTable,
     addr: u64,
     type_char: u8,
     name: &[u8],
-    bare_name_start: usize,
 ) -> Result<(), Fatal> {
     let too_big = || Fatal::new("kallsyms-rs: input map too large\n");
     let slot = u32::try_from(table.names.len()).map_err(|_| too_big())?;
     let seq = u32::try_from(table.symbols.len()).map_err(|_| too_big())?;
     // name.len() < KSYM_NAME_LEN, so this fits in u16.
     let len = u16::try_from(name.len() + 1).map_err(|_| too_big())?;
-    // After the type char.
-    let bare_name_start = u16::try_from(bare_name_start + 1).map_err(|_| too_big())?;
     table.names.push(type_char);
     table.names.extend_from_slice(name);
     table.names.push(0);
@@ -133,7 +120,6 @@ fn push_symbol(
         slot,
         seq,
         len,
-        bare_name_start,
         tie_key: 0,
         percpu_absolute: false,
     });

@@ -47,7 +47,7 @@ fn tie_key(type_char: u8, bare_name: &[u8]) -> u16 {
 pub(crate) fn prepare_sort_keys(table: &mut SymbolTable) {
     for i in 0..table.symbols.len() {
         let sym = table.symbols[i];
-        table.symbols[i].tie_key = tie_key(table.type_char(&sym), table.bare_name(&sym));
+        table.symbols[i].tie_key = tie_key(table.type_char(&sym), table.name(&sym));
     }
 }
 
@@ -79,20 +79,12 @@ pub(crate) fn record_relative_base(table: &SymbolTable) -> u64 {
 
 /// `sort_symbols_by_name`: `strcmp` of the written names after the type char, then address,
 /// then `seq` (by now the final table index). Runs on the expanded names `write_src` restored.
-/// With source paths (`path:name`, docs/vmlinux-paths.md) the bare name is compared first, so
-/// the kernel's binary search by bare name works; without them the bare name is the written
-/// name and the first comparison decides alone, as in C.
 pub(crate) fn sort_symbols_by_name(table: &mut SymbolTable) {
     let names = &table.names;
     table.symbols.sort_unstable_by(|a, b| {
-        c_strcmp(
-            names,
-            a.slot as usize + usize::from(a.bare_name_start),
-            b.slot as usize + usize::from(b.bare_name_start),
-        )
-        .then_with(|| c_strcmp(names, a.slot as usize + 1, b.slot as usize + 1))
-        .then(a.addr.cmp(&b.addr))
-        .then(a.seq.cmp(&b.seq))
+        c_strcmp(names, a.slot as usize + 1, b.slot as usize + 1)
+            .then(a.addr.cmp(&b.addr))
+            .then(a.seq.cmp(&b.seq))
     });
 }
 

@@ -7,10 +7,8 @@
 //! the current logical length are always NUL, as in C (its `memmove` drags the terminator
 //! along), which lets the compressor search the whole arena at once.
 //!
-//! The stored bytes are the *written* name (what is compressed and printed). Filters and the
-//! address sort look at the *bare* name, `bytes[bare_name_start..]`. Today both are the same
-//! name (`bare_name_start == 1`, just after the type char); the source-path feature will store
-//! `path:name` and point `bare_name_start` after the first ':'.
+//! Names are always the bare symbol names of the map: source paths (CONFIG_KALLSYMS_PATHS) go
+//! into a side table of their own (kpaths::kallsyms::path_table), never into the names.
 
 /// One kallsyms entry (the C `struct sym_entry`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,8 +21,6 @@ pub(crate) struct Symbol {
     pub(crate) seq: u32,
     /// Bytes in use at the start of the slot: type char plus name, fewer once compressed.
     pub(crate) len: u16,
-    /// Offset of the bare name in the slot (the name filters and the address sort compare).
-    pub(crate) bare_name_start: u16,
     /// Packed tie-break keys of `compare_symbols`, see `sort::tie_key`.
     pub(crate) tie_key: u16,
     /// Set by `--absolute-percpu` for symbols inside the percpu range (stored as absolute).
@@ -104,10 +100,10 @@ impl SymbolTable {
         &self.names[start..start + usize::from(sym.len)]
     }
 
-    /// The bare name (no type char, no path prefix) of an uncompressed symbol.
-    pub(crate) fn bare_name(&self, sym: &Symbol) -> &[u8] {
+    /// The name (without the type char) of an uncompressed symbol.
+    pub(crate) fn name(&self, sym: &Symbol) -> &[u8] {
         let start = sym.slot as usize;
-        &self.names[start + usize::from(sym.bare_name_start)..start + usize::from(sym.len)]
+        &self.names[start + 1..start + usize::from(sym.len)]
     }
 
     /// The type char (first stored byte).

@@ -13,6 +13,9 @@
 
 use std::io::Write;
 
+use kpaths::kallsyms::layout;
+use kpaths::kallsyms::path_table::PathTable;
+
 use crate::compress::TokenTable;
 use crate::error::Fatal;
 use crate::sort::sort_symbols_by_name;
@@ -222,14 +225,14 @@ pub(crate) fn write_src(
     );
 
     let count = table.symbols.len();
-    out.label("kallsyms_num_syms");
+    out.label(layout::NUM_SYMS);
     out.bytes(b"\t.long\t");
     out.decimal(count as u64);
     out.bytes(b"\n\n");
 
     let expansions = tokens.expansions();
     let mut markers = Vec::with_capacity(count.div_ceil(256));
-    out.label("kallsyms_names");
+    out.label(layout::NAMES);
     // C's `unsigned int off`.
     let mut off: u32 = 0;
     let mut expanded = Vec::with_capacity(1024);
@@ -270,7 +273,7 @@ pub(crate) fn write_src(
     }
     out.bytes(b"\n");
 
-    out.label("kallsyms_markers");
+    out.label(layout::MARKERS);
     for &marker in &markers {
         out.bytes(b"\t.long\t");
         out.decimal(u64::from(marker));
@@ -278,7 +281,7 @@ pub(crate) fn write_src(
     }
     out.bytes(b"\n");
 
-    out.label("kallsyms_token_table");
+    out.label(layout::TOKEN_TABLE);
     let mut token_index = [0u32; 256];
     let mut off: u32 = 0;
     for (index, expansion) in token_index.iter_mut().zip(&expansions) {
@@ -291,7 +294,7 @@ pub(crate) fn write_src(
     }
     out.bytes(b"\n");
 
-    out.label("kallsyms_token_index");
+    out.label(layout::TOKEN_INDEX);
     for &index in &token_index {
         out.bytes(b"\t.short\t");
         out.decimal(u64::from(index));
@@ -299,7 +302,7 @@ pub(crate) fn write_src(
     }
     out.bytes(b"\n");
 
-    out.label("kallsyms_offsets");
+    out.label(layout::OFFSETS);
     for sym in &table.symbols {
         let offset = symbol_offset(
             sym.addr,
@@ -315,7 +318,7 @@ pub(crate) fn write_src(
     }
     out.bytes(b"\n");
 
-    out.label("kallsyms_relative_base");
+    out.label(layout::RELATIVE_BASE);
     // Relocatable relative to `_text`.
     if table.text_base <= relative_base {
         out.bytes(b"\tPTR\t_text + ");
@@ -327,7 +330,7 @@ pub(crate) fn write_src(
     out.bytes(b"\n\n");
 
     sort_symbols_by_name(table);
-    out.label("kallsyms_seqs_of_names");
+    out.label(layout::SEQS_OF_NAMES);
     for sym in &table.symbols {
         let [_, b2, b1, b0] = sym.seq.to_be_bytes();
         out.bytes(b"\t.byte ");
@@ -344,9 +347,119 @@ pub(crate) fn write_src(
     Ok(())
 }
 
+/// The path side table (CONFIG_KALLSYMS_PATHS), after the C tool's tables in the same section;
+/// the layout is docs/kallsyms-paths-format.md's, the labels kpaths::kallsyms::layout's.
+pub(crate) fn write_path_tables(out: &mut Out, table: &PathTable) {
+    let count = |n: usize| [n as u64];
+    number_table(
+        out,
+        layout::PATH_NUM_RUNS,
+        ".long",
+        count(table.run_start.len()),
+    );
+    number_table(
+        out,
+        layout::PATH_RUN_START,
+        ".long",
+        table.run_start.iter().map(|&s| u64::from(s)),
+    );
+    number_table(
+        out,
+        layout::PATH_RUN_PATH,
+        ".short",
+        table.run_path.iter().map(|&p| u64::from(p)),
+    );
+    number_table(
+        out,
+        layout::PATH_NUM_PATHS,
+        ".long",
+        count(table.paths.len()),
+    );
+    number_table(
+        out,
+        layout::PATH_OFFSETS,
+        ".long",
+        table.offsets().into_iter().map(u64::from),
+    );
+
+    out.label(layout::PATH_STRINGS);
+    for path in &table.paths {
+        out.bytes(b"\t.asciz\t\"");
+        out.bytes(&asm_string(path));
+        out.bytes(b"\"\n");
+    }
+    out.bytes(b"\n");
+}
+
+/// `label`, then one `directive` line per value in decimal, then a blank line.
+fn number_table(
+    out: &mut Out,
+    label: &str,
+    directive: &str,
+    values: impl IntoIterator<Item = u64>,
+) {
+    out.label(label);
+    for value in values {
+        out.bytes(b"\t");
+        out.bytes(directive.as_bytes());
+        out.bytes(b"\t");
+        out.decimal(value);
+        out.bytes(b"\n");
+    }
+    out.bytes(b"\n");
+}
+
+/// The bytes of `s` inside a GNU as string literal: `"` and `\\` escaped, other bytes outside
+/// printable ASCII as three-digit octal escapes.
+fn asm_string(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    for &b in s {
+        match b {
+            b'"' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+            0x20..=0x7e => out.push(b),
+            _ => out.extend_from_slice(format!("\\{b:03o}").as_bytes()),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_tables_in_assembly() {
+        let a: &[u8] = b"init/main.c";
+        let odd: &[u8] = b"dir/q\"u\\o\tte.c";
+        let table = PathTable::build([Some(a), Some(a), None, Some(odd)]).unwrap();
+        let mut sink = Vec::new();
+        let mut out = Out::new(&mut sink, STDIO_BUFSIZ, false);
+        write_path_tables(&mut out, &table);
+        out.flush();
+        let text = String::from_utf8(sink).unwrap();
+        assert!(
+            text.starts_with(
+                ".globl kallsyms_path_num_runs\n\tALGN\nkallsyms_path_num_runs:\n\t.long\t3\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("kallsyms_path_run_start:\n\t.long\t0\n\t.long\t2\n\t.long\t3\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("kallsyms_path_run_path:\n\t.short\t1\n\t.short\t0\n\t.short\t2\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("kallsyms_path_offsets:\n\t.long\t0\n\t.long\t1\n\t.long\t13\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\t.asciz\t\"dir/q\\\"u\\\\o\\011te.c\"\n"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn uleb128_boundaries() {

@@ -1,72 +1,36 @@
 //! `kallsyms-rs decode module.ko`: the `.kallsyms_paths` section read back per symtab entry.
 //!
-//! A fixture module gets a section made with `modpost::kallsyms_paths::encode` (the producer's
+//! A fixture module gets a section made with `kpaths::module_section::encode` (the producer's
 //! own encoder) and synthetic paths, attached with objcopy and then filled in with the CRC of
 //! the symtab objcopy wrote; the decoder must give every named entry its path, and report a
 //! missing, stale or malformed section.
+// Test code: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::path::PathBuf;
+use std::process::Command;
 
-use object::read::elf::{ElfFile64, SectionHeader, Sym};
-use object::{Endianness, Object, ObjectSection};
+use kpaths::elf::ElfFile;
+use kpaths::module_section;
+use kpaths::testkit::run;
+use kpaths::testkit::Run;
+use kpaths::testkit::Scratch;
 
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_kallsyms-rs")
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_kallsyms-rs"))
 }
 
 fn fixture_module() -> PathBuf {
-    let work = match std::env::var_os("MODPOST_RS_FIXTURE") {
-        Some(w) => PathBuf::from(w),
-        None => {
-            let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .parent()
-                .expect("root");
-            let out = Command::new("bash")
-                .arg(root.join("kbuild/oracle.sh"))
-                .arg("env")
-                .output()
-                .expect("run kbuild/oracle.sh env");
-            let text = String::from_utf8_lossy(&out.stdout).into_owned();
-            let w = text
-                .lines()
-                .find_map(|l| l.trim_start_matches("export ").strip_prefix("WORK="))
-                .unwrap_or_else(|| panic!("oracle missing: kbuild/oracle.sh env printed no WORK="))
-                .trim_matches(|c| c == '\'' || c == '"')
-                .to_string();
-            PathBuf::from(w)
-        }
-    };
-    let ko = work.join("build-6.12/fs/fat/fat.ko");
-    assert!(
-        ko.exists(),
-        "oracle missing: {} (run kbuild/oracle.sh prepare)",
-        ko.display()
-    );
-    ko
+    kpaths::testkit::oracle().build.join("fs/fat/fat.ko")
 }
 
-fn tmp(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "kallsyms-rs-decode-ko-{}-{tag}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn decode(args: &[&str], file: &Path) -> Output {
-    let out = Command::new(bin())
-        .arg("decode")
-        .args(args)
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
-        "panic"
-    );
+fn decode(args: &[&str], file: &Path) -> Run {
+    let mut all = vec!["decode"];
+    all.extend_from_slice(args);
+    all.push(file.to_str().unwrap());
+    let out = run(&bin(), &all, Path::new("."));
+    assert!(!out.err().contains("panicked"), "panic");
     out
 }
 
@@ -83,27 +47,19 @@ fn path_for(i: usize, name: &[u8], undefined: bool) -> Option<Vec<u8>> {
 /// the file offset of `.kallsyms_paths` if present.
 #[allow(clippy::type_complexity)]
 fn inspect(data: &[u8]) -> (u32, Vec<(usize, u64, Vec<u8>, bool)>, usize, Option<usize>) {
-    let f = ElfFile64::<Endianness>::parse(data).unwrap();
-    let e = f.endian();
-    let sections = f.elf_section_table();
-    let st = f.elf_symbol_table();
-    let bytes = |i| sections.section(i).unwrap().data(e, data).unwrap();
-    let crc = modpost::kallsyms_paths::symtab_crc(bytes(st.section()), bytes(st.string_section()));
+    let f = ElfFile::parse(data).unwrap();
+    let st = f.symbols().unwrap().unwrap();
+    let crc = module_section::symtab_crc(st.bytes, st.strtab);
     let syms = st
+        .symbols
+        .iter()
         .enumerate()
-        .map(|(i, s)| {
-            (
-                i.0,
-                s.st_value(e),
-                st.symbol_name(e, s).unwrap().to_vec(),
-                s.is_undefined(e),
-            )
-        })
+        .map(|(i, s)| (i, s.st_value, s.name.to_vec(), !s.is_defined()))
         .collect();
     let kp = f
-        .section_by_name(".kallsyms_paths")
-        .map(|s| s.file_range().unwrap().0 as usize);
-    (crc, syms, st.len(), kp)
+        .section_by_name(b".kallsyms_paths")
+        .map(|i| f.sections[i.0].sh_offset as usize);
+    (crc, syms, st.symbols.len(), kp)
 }
 
 fn payload(data: &[u8], crc: u32) -> Vec<u8> {
@@ -113,7 +69,7 @@ fn payload(data: &[u8], crc: u32) -> Vec<u8> {
         paths[*i] = path_for(*i, name, *undef);
     }
     let view: Vec<Option<&[u8]>> = paths.iter().map(|p| p.as_deref()).collect();
-    modpost::kallsyms_paths::encode(&view, crc, false).unwrap()
+    module_section::encode(&view, crc, object::Endianness::Little).unwrap()
 }
 
 /// A copy of the fixture module with a fresh `.kallsyms_paths`.
@@ -144,17 +100,14 @@ fn with_section(dir: &Path) -> PathBuf {
 
 #[test]
 fn paths_round_trip_on_a_fixture_module() {
-    let dir = tmp("fresh");
-    let ko = with_section(&dir);
+    let scratch = Scratch::new("decode-ko-fresh");
+    let dir = scratch.path();
+    let ko = with_section(dir);
     let data = std::fs::read(&ko).unwrap();
     let (_, syms, n, _) = inspect(&data);
-    let out = decode(&[], &ko);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let out = decode(&["--paths"], &ko);
+    assert_eq!(out.code, 0, "{}", out.err());
+    let text = out.out();
     let mut want = Vec::new();
     for (i, value, name, undef) in &syms {
         if name.is_empty() {
@@ -194,26 +147,32 @@ fn paths_round_trip_on_a_fixture_module() {
             .unwrap_or_else(|| panic!("no line for {name}"));
         assert_eq!(l.as_bytes()[17], kind as u8, "{l}");
     }
+    // Without --paths: the bare names, as /proc/kallsyms shows them.
+    let bare = decode(&[], &ko);
+    assert_eq!(bare.code, 0);
+    assert!(!bare.out().contains(".c:"), "names stay bare");
+    assert_eq!(bare.out().lines().count(), got.len());
     let out = decode(&["--check"], &ko);
-    assert!(out.status.success());
-    let s = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.code, 0);
+    let s = out.out();
     assert!(s.contains(&format!("named symbols of {n}, ")), "{s}");
     assert!(s.ends_with(" with a path (15 distinct paths)\n"), "{s}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn missing_stale_and_malformed_sections_are_reported() {
-    let dir = tmp("bad");
-    let out = decode(&[], &fixture_module());
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(": no .kallsyms_paths section"));
+    let scratch = Scratch::new("decode-ko-bad");
+    let dir = scratch.path();
+    let out = decode(&["--paths"], &fixture_module());
+    assert_eq!(out.code, 1);
     assert!(
-        !String::from_utf8_lossy(&out.stdout).contains(".c:"),
-        "bare names only"
+        out.err().contains(": no .kallsyms_paths section"),
+        "{}",
+        out.err()
     );
+    assert!(!out.out().contains(".c:"), "bare names only");
 
-    let ko = with_section(&dir);
+    let ko = with_section(dir);
     let mut data = std::fs::read(&ko).unwrap();
     let (_, _, _, off) = inspect(&data);
     let off = off.unwrap();
@@ -221,31 +180,30 @@ fn missing_stale_and_malformed_sections_are_reported() {
     // Stale: one symtab value changed after the section was made.
     let mut stale = data.clone();
     {
-        let f = ElfFile64::<Endianness>::parse(&*data).unwrap();
-        let st = f.elf_symbol_table();
-        let sh = f.elf_section_table().section(st.section()).unwrap();
-        let symoff = sh.sh_offset(f.endian()) as usize + 24 * 5 + 8;
+        let f = ElfFile::parse(&data).unwrap();
+        let st = f.symbols().unwrap().unwrap();
+        let symoff = f.sections[st.section.0].sh_offset as usize + 24 * 5 + 8;
         stale[symoff] ^= 1;
     }
     std::fs::write(dir.join("stale.ko"), &stale).unwrap();
-    let out = decode(&[], &dir.join("stale.ko"));
-    assert_eq!(out.status.code(), Some(1));
-    let e = String::from_utf8_lossy(&out.stderr);
-    assert!(e.contains(": stale .kallsyms_paths: made for "), "{e}");
+    let out = decode(&["--paths"], &dir.join("stale.ko"));
+    assert_eq!(out.code, 1);
     assert!(
-        !String::from_utf8_lossy(&out.stdout).contains(".c:"),
-        "stale paths are not used"
+        out.err().contains(": stale .kallsyms_paths: made for "),
+        "{}",
+        out.err()
     );
+    assert!(!out.out().contains(".c:"), "stale paths are not used");
 
     // Malformed: bad magic.
     data[off] ^= 0xff;
     std::fs::write(dir.join("magic.ko"), &data).unwrap();
-    let out = decode(&[], &dir.join("magic.ko"));
-    assert_eq!(out.status.code(), Some(1));
-    let e = String::from_utf8_lossy(&out.stderr);
+    let out = decode(&["--paths"], &dir.join("magic.ko"));
+    assert_eq!(out.code, 1);
     assert!(
-        e.contains(": .kallsyms_paths at section offset 0x0: bad magic"),
-        "{e}"
+        out.err()
+            .contains(": .kallsyms_paths at section offset 0x0: bad magic"),
+        "{}",
+        out.err()
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

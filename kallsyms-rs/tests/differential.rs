@@ -1,9 +1,9 @@
 //! Differential tests: kallsyms-rs against the C `scripts/kallsyms` built by the fixture kernel
 //! build, on the build's own inputs, on the project's edge-case maps (`testdata/kallsyms/`) and,
-//! opt-in, on Debian's System.map. stdout, stderr and the exit status must be identical.
-//!
-//! The fixture is found through `MODPOST_RS_FIXTURE` (its WORK directory) or, when unset, the
-//! `WORK=` line of `kbuild/oracle.sh env`. A missing oracle fails the test.
+//! on Debian's System.map (ignored unless asked for). stdout, stderr and the exit status must
+//! be identical.
+// Test code: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::ffi::OsStr;
 use std::ffi::OsString;
@@ -25,48 +25,16 @@ const FLAG_SETS: [&[&str]; 4] = [
 const ARGV0: &str = "scripts/kallsyms";
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn fixture_work() -> PathBuf {
-    if let Some(work) = std::env::var_os("MODPOST_RS_FIXTURE") {
-        return PathBuf::from(work);
-    }
-    let output = Command::new("bash")
-        .arg("kbuild/oracle.sh")
-        .arg("env")
-        .current_dir(repo_root())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run kbuild/oracle.sh env: {e}"));
-    assert!(
-        output.status.success(),
-        "kbuild/oracle.sh env failed ({}): {}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = String::from_utf8_lossy(&output.stdout);
-    let work = text
-        .lines()
-        .find_map(|l| l.strip_prefix("WORK="))
-        .unwrap_or_else(|| panic!("no WORK= in the output of kbuild/oracle.sh env:\n{text}"));
-    PathBuf::from(work.trim_matches('\''))
+    kpaths::testkit::repo()
 }
 
 fn build_dir() -> PathBuf {
-    fixture_work().join("build-6.12")
+    kpaths::testkit::oracle().build
 }
 
-/// The C oracle; panics (fails the test) when it is not there.
+/// The C oracle.
 fn c_kallsyms() -> PathBuf {
-    let work = fixture_work();
-    let tool = work.join("build-6.12/scripts/kallsyms");
-    assert!(
-        tool.is_file(),
-        "C oracle {} is missing: build the fixture with `kbuild/oracle.sh prepare` or point \
-         MODPOST_RS_FIXTURE at a fixture WORK directory",
-        tool.display()
-    );
-    tool
+    build_dir().join("scripts/kallsyms")
 }
 
 fn rust_kallsyms() -> PathBuf {
@@ -329,26 +297,11 @@ fn bad_and_unusual_options() {
     fail_on(failures, cases.len() * 2);
 }
 
-/// Debian's System.map (163,210 symbols), opt-in with `MODPOST_RS_DISTRO=1`. Fetch it with
-/// `DEST=/root/.cache/modpost-rs/distro bash /work/shared/kernel/fetch-distro-inputs.sh
-/// fetch extract kallsyms`; `MODPOST_RS_DISTRO_DIR` overrides that DEST.
+/// Debian's System.map (163,210 symbols).
 #[test]
+#[ignore = "distro scale: needs Debian's packages (bash kbuild/distro.sh fetch, 1.2 GB); run with --ignored"]
 fn distro_system_map() {
-    if std::env::var_os("MODPOST_RS_DISTRO").is_none_or(|v| v != "1") {
-        eprintln!("distro_system_map: set MODPOST_RS_DISTRO=1 to run it");
-        return;
-    }
-    let dest = std::env::var_os("MODPOST_RS_DISTRO_DIR").map_or_else(
-        || PathBuf::from("/root/.cache/modpost-rs/distro"),
-        PathBuf::from,
-    );
-    let map = dest.join("kallsyms/System.map");
-    assert!(
-        map.is_file(),
-        "{} is missing: run DEST={} bash fetch-distro-inputs.sh fetch extract kallsyms",
-        map.display(),
-        dest.display()
-    );
+    let map = kpaths::testkit::distro().join("kallsyms/System.map");
     let mut failures = Vec::new();
     for flags in FLAG_SETS {
         if let Err(e) = compare(&args_with(flags, &map), false) {
@@ -394,8 +347,8 @@ fn fatal_message_position_with_one_output_file() {
             "percpu-above-int-max.map",
         ),
     ];
-    let scratch = std::env::temp_dir().join(format!("kallsyms-rs-test-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).expect("create a scratch directory");
+    let scratch = kpaths::testkit::Scratch::new("kallsyms-fatal-position");
+    let scratch = scratch.path();
     let combined = |tool: &Path, args: &[OsString], name: &str| {
         let path = scratch.join(name);
         let file = std::fs::File::create(&path)
@@ -423,6 +376,5 @@ fn fatal_message_position_with_one_output_file() {
             ));
         }
     }
-    let _ = std::fs::remove_dir_all(&scratch);
     fail_on(failures, cases.len());
 }

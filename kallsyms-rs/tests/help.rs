@@ -1,5 +1,7 @@
 //! `--help` and `--version` alone are kallsyms-rs's own; any other use keeps getopt_long's
 //! behaviour of the C tool (unrecognized option, the usage line, exit 1).
+// Test code: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Command;
 

@@ -1,45 +1,22 @@
-//! kallsyms-rs in paths mode (`--paths-*`, docs/vmlinux-paths.md) on the fixture kernel's
-//! `.tmp_vmlinux1`: every name gets its path, the address-side tables are those of the C tool,
-//! and `kallsyms_seqs_of_names` is ordered by bare name, then full name.
+//! kallsyms-rs in paths mode (`--paths-*`, docs/vmlinux-paths.md) on the C oracle's
+//! `.tmp_vmlinux1`: the output is the C tool's `.S` byte for byte, followed by the path side
+//! table, which gives every symbol its path; and the kernel built with the option (the `paths`
+//! variant) shows the same names as the one built without it.
+// Test code: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::path::PathBuf;
-use std::process::Command;
 
-use modpost::manifest::build_archive_manifest;
-use modpost::manifest::Trees;
+use kpaths::manifest::build_archive_manifest;
+use kpaths::testkit;
+use kpaths::testkit::run;
+use kpaths::testkit::Scratch;
+use kpaths::tree::Trees;
 
-/// The fixture's build directory (`$MODPOST_RS_FIXTURE/build-6.12`, else from
-/// `kbuild/oracle.sh env`); fails clearly when the oracle is missing.
-fn fixture_build() -> PathBuf {
-    let work = match std::env::var_os("MODPOST_RS_FIXTURE") {
-        Some(w) => PathBuf::from(w),
-        None => {
-            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-            let out = Command::new("bash")
-                .arg(root.join("kbuild/oracle.sh"))
-                .arg("env")
-                .current_dir(&root)
-                .output()
-                .expect("cannot run kbuild/oracle.sh env");
-            let text = String::from_utf8_lossy(&out.stdout).into_owned();
-            let work = text
-                .lines()
-                .find_map(|l| l.strip_prefix("WORK="))
-                .expect("kbuild/oracle.sh env printed no WORK=")
-                .trim_matches('\'')
-                .to_owned();
-            PathBuf::from(work)
-        }
-    };
-    let build = work.join("build-6.12");
-    assert!(
-        work.join(".done-build").exists() && build.join(".tmp_vmlinux1.kallsyms.S").exists(),
-        "fixture oracle missing: {} has no finished build; run kbuild/oracle.sh prepare or set \
-         MODPOST_RS_FIXTURE",
-        work.display()
-    );
-    build
+fn kallsyms_rs() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_kallsyms-rs"))
 }
 
 /// The lines of one table of a kallsyms `.S` file (from its label to the blank line).
@@ -53,158 +30,251 @@ fn table<'a>(s: &'a str, label: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// The number after the tab of each `.long`/`.short` line of a table.
+fn numbers(s: &str, label: &str) -> Vec<u64> {
+    table(s, label)
+        .iter()
+        .map(|l| l.rsplit('\t').next().unwrap().parse().unwrap())
+        .collect()
+}
+
 /// The text of a `/* ... */` comment at the end of a line.
 fn comment(line: &str) -> &str {
     let start = line.find("/* ").map(|i| i + 3).unwrap_or(line.len());
     line[start..].trim_end_matches(" */")
 }
 
-fn bare(name: &str) -> &str {
-    name.split_once(':').map_or(name, |(_, b)| b)
-}
-
 #[test]
 fn paths_mode_on_the_fixture() {
-    let build = fixture_build();
-    let srctree = std::fs::canonicalize(build.join("source")).unwrap();
-    let trees = Trees::new(&srctree, &build).unwrap();
+    let oracle = testkit::oracle();
+    let build = oracle.build.clone();
+    let trees = Trees::new(&oracle.src, &build, None).unwrap();
     let mut warnings = Vec::new();
     let manifest =
         build_archive_manifest(&trees, Path::new("vmlinux.a"), &[], &mut warnings).unwrap();
-    let dir = std::env::temp_dir().join(format!("vmpaths-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let mpath = dir.join("vmlinux.a.manifest");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let scratch = Scratch::new("kallsyms-paths-fixture");
+    let mpath = scratch.join("vmlinux.a.manifest");
     std::fs::write(&mpath, manifest.to_bytes().unwrap()).unwrap();
-    let report = dir.join("report.txt");
-
-    let out = Command::new(env!("CARGO_BIN_EXE_kallsyms-rs"))
-        .current_dir(&build)
-        .args([
-            "--all-symbols",
-            "--absolute-percpu",
-            "--paths-image=.tmp_vmlinux1",
-        ])
-        .arg(format!("--paths-manifest={}", mpath.display()))
-        .args([
-            "--paths-object=.vmlinux.export.o",
-            "--paths-object=init/version-timestamp.o",
-            "--paths-object=.tmp_vmlinux0.kallsyms.o=kernel/kallsyms_internal.h",
-            "--paths-lds=arch/x86/kernel/vmlinux.lds",
-        ])
-        .arg(format!("--paths-srctree={}", srctree.display()))
-        .arg(format!("--paths-report={}", report.display()))
-        .arg(".tmp_vmlinux1.syms")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let report = scratch.join("report.txt");
+    let out = run(
+        &kallsyms_rs(),
+        &[
+            "--all-symbols".to_string(),
+            "--absolute-percpu".into(),
+            "--paths-image=.tmp_vmlinux1".into(),
+            format!("--paths-manifest={}", mpath.display()),
+            "--paths-object=.vmlinux.export.o".into(),
+            "--paths-object=init/version-timestamp.o".into(),
+            "--paths-object=.tmp_vmlinux0.kallsyms.o=kernel/kallsyms_internal.h".into(),
+            "--paths-lds=arch/x86/kernel/vmlinux.lds".into(),
+            format!("--paths-srctree={}", oracle.src.display()),
+            format!("--paths-report={}", report.display()),
+            ".tmp_vmlinux1.syms".into(),
+        ],
+        &build,
     );
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let ours = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.code, 0, "{}", out.err());
+    assert_eq!(out.err(), "", "no warnings");
+    let ours = out.out();
     let c = std::fs::read_to_string(build.join(".tmp_vmlinux1.kallsyms.S")).unwrap();
 
-    // Same symbols in the same order with the same addresses: the offsets (without comments),
-    // the relative base and the count equal the C tool's.
-    let values = |t: Vec<&str>| -> Vec<String> {
-        t.iter()
-            .map(|l| l.split('\t').take(3).collect::<Vec<_>>().join("\t"))
-            .collect()
-    };
-    assert_eq!(
-        values(table(&ours, "kallsyms_offsets")),
-        values(table(&c, "kallsyms_offsets"))
-    );
-    assert_eq!(
-        table(&ours, "kallsyms_relative_base"),
-        table(&c, "kallsyms_relative_base")
-    );
-    assert_eq!(
-        table(&ours, "kallsyms_num_syms"),
-        table(&c, "kallsyms_num_syms")
-    );
-
-    // Every name has a path, and its bare part is the C tool's name at the same index.
-    let ours_names: Vec<&str> = table(&ours, "kallsyms_names")
-        .into_iter()
-        .map(comment)
-        .collect();
-    let c_names: Vec<&str> = table(&c, "kallsyms_names")
-        .into_iter()
-        .map(comment)
-        .collect();
-    assert_eq!(ours_names.len(), 30040);
-    for (o, c) in ours_names.iter().zip(&c_names) {
-        assert!(o.contains(':'), "{o} has no path");
-        assert_eq!(&o[..1], &c[..1], "type");
-        assert_eq!(bare(&o[1..]), &c[1..]);
-    }
-    assert!(ours_names.contains(&"Tlib/dump_stack.c:dump_stack_lvl"));
-    assert!(ours_names.contains(&"Tarch/x86/kernel/vmlinux.lds.S:_text"));
-
-    // The seqs table is ordered by bare name, then full name (strcmp = byte order).
-    let seqs: Vec<&str> = table(&ours, "kallsyms_seqs_of_names")
-        .into_iter()
-        .map(|l| &comment(l)[1..])
-        .collect();
-    assert_eq!(seqs.len(), 30040);
-    for w in seqs.windows(2) {
-        let key = |n: &str| (bare(n).as_bytes().to_vec(), n.as_bytes().to_vec());
-        assert!(key(w[0]) <= key(w[1]), "{} before {}", w[0], w[1]);
-    }
-
-    let report = std::fs::read_to_string(&report).unwrap();
+    // The C tool's tables, byte for byte: names bare, same tokens, same order.
     assert!(
-        report.starts_with("symbols: 30040\nwith a path: 30040\n"),
-        "{report}"
+        ours.starts_with(&c),
+        "the output does not start with the C tool's .S"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    let rest = &ours[c.len()..];
+    assert!(
+        rest.starts_with(".globl kallsyms_path_num_runs\n"),
+        "{}",
+        &rest[..200.min(rest.len())]
+    );
+
+    // The side table gives every symbol a path.
+    let names: Vec<&str> = table(&c, "kallsyms_names")
+        .into_iter()
+        .map(comment)
+        .collect();
+    let starts = numbers(rest, "kallsyms_path_run_start");
+    let ids = numbers(rest, "kallsyms_path_run_path");
+    assert_eq!(
+        numbers(rest, "kallsyms_path_num_runs"),
+        [starts.len() as u64]
+    );
+    let paths: Vec<&str> = table(rest, "kallsyms_path_strings")
+        .iter()
+        .map(|l| l.trim_start_matches("\t.asciz\t\"").trim_end_matches('"'))
+        .collect();
+    assert_eq!(
+        numbers(rest, "kallsyms_path_num_paths"),
+        [paths.len() as u64]
+    );
+    assert_eq!(paths[0], "");
+    assert!(!ids.contains(&0), "a run without a path");
+    let path_of = |i: usize| {
+        let run = starts.partition_point(|&s| s as usize <= i) - 1;
+        paths[ids[run] as usize]
+    };
+    let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (i, n) in names.iter().enumerate() {
+        by_name.entry(&n[1..]).or_default().push(path_of(i));
+    }
+    assert_eq!(by_name["dump_stack_lvl"], ["lib/dump_stack.c"]);
+    assert_eq!(by_name["__pfx_dump_stack_lvl"], ["lib/dump_stack.c"]);
+    assert_eq!(by_name["_text"], ["arch/x86/kernel/vmlinux.lds.S"]);
+    assert_eq!(by_name["entry_SYSCALL_64"], ["arch/x86/entry/entry_64.S"]);
+    let prefixes = names
+        .iter()
+        .filter(|n| n[1..].starts_with("__pfx_"))
+        .count();
+    assert!(prefixes > 10000, "{prefixes} prefix symbols");
+    // Runs are few: symbols of one object are contiguous within each output section.
+    assert!(
+        starts.len() * 5 < names.len(),
+        "{} runs for {} symbols",
+        starts.len(),
+        names.len()
+    );
+
+    // The report counts the map's lines (before kallsyms drops the 'A' ones): all with a path.
+    let report = std::fs::read_to_string(&report).unwrap();
+    let head: Vec<&str> = report.lines().take(2).collect();
+    let total = head[0].strip_prefix("symbols: ").unwrap();
+    assert_eq!(head[1], format!("with a path: {total}"), "{report}");
+}
+
+#[test]
+fn an_empty_map_gets_empty_path_tables_and_reads_nothing() {
+    // Pass 0 of link-vmlinux.sh: no image exists yet.
+    let scratch = Scratch::new("kallsyms-paths-empty");
+    std::fs::write(scratch.join("empty.syms"), "").unwrap();
+    let out = run(
+        &kallsyms_rs(),
+        &[
+            "--paths-image=/nonexistent/image",
+            "--paths-manifest=/nonexistent/m",
+            "empty.syms",
+        ],
+        scratch.path(),
+    );
+    assert_eq!(out.code, 0, "{}", out.err());
+    let s = out.out();
+    assert!(s.contains("kallsyms_path_num_runs:\n\t.long\t0\n"), "{s}");
+    assert!(s.contains("kallsyms_path_num_paths:\n\t.long\t1\n"), "{s}");
+    assert!(
+        s.contains("kallsyms_path_strings:\n\t.asciz\t\"\"\n"),
+        "{s}"
+    );
 }
 
 #[test]
 fn no_paths_options_is_the_drop_in() {
-    let build = fixture_build();
-    let out = Command::new(env!("CARGO_BIN_EXE_kallsyms-rs"))
-        .current_dir(&build)
-        .args(["--all-symbols", "--absolute-percpu", ".tmp_vmlinux1.syms"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let build = testkit::oracle().build;
+    let out = run(
+        &kallsyms_rs(),
+        &["--all-symbols", "--absolute-percpu", ".tmp_vmlinux1.syms"],
+        &build,
+    );
+    assert_eq!(out.code, 0);
     let c = std::fs::read(build.join(".tmp_vmlinux1.kallsyms.S")).unwrap();
     assert!(out.stdout == c, "drop-in output differs from the C tool's");
 }
 
 #[test]
 fn bad_paths_option_is_an_error() {
-    let build = fixture_build();
-    let out = Command::new(env!("CARGO_BIN_EXE_kallsyms-rs"))
-        .current_dir(&build)
-        .args(["--paths-manifest=x", ".tmp_vmlinux1.syms"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    let build = testkit::oracle().build;
+    let out = run(
+        &kallsyms_rs(),
+        &["--paths-manifest=x", ".tmp_vmlinux1.syms"],
+        &build,
+    );
+    assert_eq!(out.code, 1);
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
+        out.err(),
         "kallsyms: --paths-* options need --paths-image=<linked image>\n"
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_kallsyms-rs"))
-        .current_dir(&build)
-        .args([
+    let out = run(
+        &kallsyms_rs(),
+        &[
             "--paths-image=.tmp_vmlinux1",
             "--paths-manifest=/nonexistent/m",
-        ])
-        .arg(".tmp_vmlinux1.syms")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+            ".tmp_vmlinux1.syms",
+        ],
+        &build,
+    );
+    assert_eq!(out.code, 1);
     assert!(
-        String::from_utf8_lossy(&out.stderr).starts_with("kallsyms: paths: /nonexistent/m: "),
+        out.err().starts_with("kallsyms: paths: /nonexistent/m: "),
         "{}",
-        String::from_utf8_lossy(&out.stderr)
+        out.err()
+    );
+}
+
+/// The kernel built with CONFIG_KALLSYMS_PATHS=y by Kbuild with both Rust tools against the
+/// oracle built without it: the same (type, name) for every symbol both have (the names the
+/// rest of the kernel sees), the only extra names those of the code the option adds, and a
+/// path for every symbol of the option's kernel.
+#[test]
+fn the_paths_kernel_has_the_oracles_names_and_a_path_for_each() {
+    let decode = |vmlinux: &Path, paths: bool| -> Vec<String> {
+        let mut args = vec!["decode"];
+        if paths {
+            args.push("--paths");
+        }
+        args.push(vmlinux.to_str().unwrap());
+        let r = run(&kallsyms_rs(), &args, Path::new("."));
+        assert_eq!(r.code, 0, "decode {}: {}", vmlinux.display(), r.err());
+        r.out().lines().map(|l| l[17..].to_string()).collect()
+    };
+    let on = testkit::paths_kernel().build.join("vmlinux");
+    let off = testkit::oracle().build.join("vmlinux");
+    let count = |v: Vec<String>| {
+        let mut m: BTreeMap<String, usize> = BTreeMap::new();
+        for l in v {
+            *m.entry(l).or_default() += 1;
+        }
+        m
+    };
+    let on_names = count(decode(&on, false));
+    let off_names = count(decode(&off, false));
+    let mut missing = Vec::new();
+    let mut extra = Vec::new();
+    for (name, &n) in &off_names {
+        if on_names.get(name).copied().unwrap_or(0) < n {
+            missing.push(name.clone());
+        }
+    }
+    for (name, &n) in &on_names {
+        if off_names.get(name).copied().unwrap_or(0) < n {
+            extra.push(name.clone());
+        }
+    }
+    assert!(missing.is_empty(), "names the option loses: {missing:?}");
+    // The option's own: its six tables, and the path lookups of kernel/kallsyms.c,
+    // kernel/module/kallsyms.c, the selftest and /proc/kallsyms_paths.
+    for table in kpaths::kallsyms::layout::PATH_TABLE_LABELS {
+        assert!(
+            extra.iter().any(|e| e[2..] == *table),
+            "no {table} among the names the option adds: {extra:?}"
+        );
+    }
+    for name in &extra {
+        assert!(
+            name[2..].contains("path"),
+            "unexpected extra name: {name} (all extras: {extra:?})"
+        );
+    }
+    // Every vmlinux symbol of the option's kernel has a path.
+    let with_paths = decode(&on, true);
+    let bare: Vec<&String> = with_paths
+        .iter()
+        .filter(|l| !l[2..].contains(':'))
+        .collect();
+    assert!(
+        bare.is_empty(),
+        "{} symbols without a path, e.g. {:?}",
+        bare.len(),
+        &bare[..bare.len().min(5)]
     );
 }

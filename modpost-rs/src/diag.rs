@@ -229,36 +229,11 @@ fn print_message(level: Level, msg: &[u8]) {
     let _ = err.write_all(&line);
 }
 
-/// glibc's text for an I/O error, as `perror()`/`%m` print it (no "(os error N)" suffix).
-pub(crate) fn strerror(err: &std::io::Error) -> String {
-    match err.raw_os_error() {
-        Some(code) => {
-            let mut buf = [0 as libc::c_char; 256];
-            // SAFETY: buf is writable for its full length; the GNU/XSI strerror_r variants both
-            // NUL-terminate within it, and we read back only up to that NUL.
-            let rc = unsafe { libc::strerror_r(code, buf.as_mut_ptr(), buf.len()) };
-            if rc != 0 {
-                return format!("Unknown error {code}");
-            }
-            // SAFETY: strerror_r succeeded, so buf holds a NUL-terminated string.
-            let cstr = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
-            cstr.to_string_lossy().into_owned()
-        }
-        None => err.to_string(),
-    }
-}
+pub(crate) use kpaths::error::strerror;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn strerror_matches_glibc_text() {
-        let e = std::io::Error::from_raw_os_error(libc::ENOENT);
-        assert_eq!(strerror(&e), "No such file or directory");
-        let e = std::io::Error::from_raw_os_error(libc::EACCES);
-        assert_eq!(strerror(&e), "Permission denied");
-    }
 
     #[test]
     fn buffered_messages_replay_in_order_and_report_fatal() {

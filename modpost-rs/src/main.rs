@@ -32,7 +32,7 @@ const PATH_MAX: usize = 4096;
 const HELP: &str = "\
 Usage: modpost-rs [-ei:MmnT:to:au:WwENd:] [object.o ...]
        modpost-rs ko-paths [--srctree DIR] [--objtree DIR] [--extmod DIR] [--from BUILT.ko] MODULE.ko...
-       modpost-rs manifest [--srctree=DIR] [--objtree=DIR] [-o OUT] ARCHIVE [INPUT...]
+       modpost-rs manifest [--srctree DIR] [--objtree DIR] [-o OUT] ARCHIVE [INPUT...]
        modpost-rs verify [--json] [--against C_MODPOST] [--paths|--no-paths] TREE...
 
 A drop-in replacement for Linux 6.12 scripts/mod/modpost (same options, inputs, outputs,
@@ -63,11 +63,7 @@ fn main() {
     }
     // The source-path subcommands (`ko-paths`, `verify`, `manifest`) are not part of the C
     // drop-in; C modpost would take such a word for an object path, which Kbuild never passes.
-    let words: Vec<String> = args
-        .iter()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    if let Some(code) = paths::run_subcommand(&words) {
+    if let Some(code) = paths::run_subcommand(&args) {
         std::process::exit(code);
     }
     let code = match cli::parse_args(&args) {

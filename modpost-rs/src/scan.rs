@@ -172,6 +172,7 @@ fn modinfo_values<'a>(modinfo: Option<&'a [u8]>, tag: &str) -> Vec<&'a [u8]> {
 
 /// Open and map `path` the way C's `grab_file()` does, reproducing its errno for the cases
 /// where mmap fails on a file that opened fine (empty file: EINVAL, directory: ENODEV).
+#[allow(unsafe_code)] // the one mmap of the drop-in; justified below
 fn grab_file(path: &[u8]) -> std::io::Result<memmap2::Mmap> {
     let file = std::fs::File::open(OsStr::from_bytes(path))?;
     let meta = file.metadata()?;

@@ -330,28 +330,13 @@ pub(crate) fn write_if_changed(b: &CBuf, fname: &[u8], d: &mut Diags) -> Result<
     write_buf(b, fname, d)
 }
 
-/// Write `bytes` to `path` via a temporary file in the same directory and a rename.
-/// `path` is raw bytes (C's `char *`): a non-UTF-8 name is used as it is.
+/// Write `bytes` to `path` atomically (kpaths::fs::write_atomically). `path` is raw bytes
+/// (C's `char *`): a non-UTF-8 name is used as it is.
 pub(crate) fn write_atomically(path: &[u8], bytes: &[u8]) -> std::io::Result<()> {
-    let p = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
-    let dir = match p.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let base = p.file_name().map(|f| f.as_bytes()).unwrap_or_default();
-    let tmp_name = cat!(".", base, ".tmp.", std::process::id());
-    let tmp = dir.join(std::ffi::OsStr::from_bytes(&tmp_name));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.flush()?;
-        drop(f);
-        std::fs::rename(&tmp, p)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    kpaths::fs::write_atomically(
+        std::path::Path::new(std::ffi::OsStr::from_bytes(path)),
+        bytes,
+    )
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //! fatal check of its own, or text it parses deterministically) the case is differential:
 //! same stderr, exit code and files. Where C would read outside its mapping (undefined
 //! behaviour: garbage, a crash or a hang), only modpost-rs is run and held to the rules above.
+// Test code: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -34,7 +36,7 @@ impl Bench {
         let dir = scratch.path().join("src");
         std::fs::create_dir_all(&dir).unwrap();
         compile(
-            &testdata().join("license/described.c"),
+            &modpost_testdata().join("license/described.c"),
             &dir.join("good.o"),
             &[],
         );
@@ -49,7 +51,7 @@ impl Bench {
     fn object(&self, fixture: &str) -> Vec<u8> {
         let name = fixture.replace('/', "_");
         let out = self.dir.join(format!("{name}.o"));
-        compile(&testdata().join(fixture), &out, &[]);
+        compile(&modpost_testdata().join(fixture), &out, &[]);
         let data = std::fs::read(&out).unwrap();
         std::fs::remove_file(&out).unwrap();
         data
@@ -325,7 +327,7 @@ fn export_and_device_table_data_outside_the_file() {
 fn malformed_symvers_lines() {
     let b = Bench::new("symvers");
     compile(
-        &testdata().join("exports/consumer.c"),
+        &modpost_testdata().join("exports/consumer.c"),
         &b.dir.join("consumer.o"),
         &[],
     );
@@ -488,7 +490,7 @@ fn non_utf8_names_in_objects_symbols_and_outputs() {
     std::fs::create_dir_all(&src).unwrap();
     let object = |fixture: &str| {
         let out = scratch.path().join("obj.o");
-        compile(&testdata().join(fixture), &out, &[]);
+        compile(&modpost_testdata().join(fixture), &out, &[]);
         std::fs::read(&out).unwrap()
     };
     let mut provider = object("exports/provider.c");
@@ -566,7 +568,7 @@ fn malformed_cmd_and_mod_files() {
     // Needs the sources module (#SYMVER parsing).
     let b = Bench::new("cmd");
     compile(
-        &testdata().join("exports/provider.c"),
+        &modpost_testdata().join("exports/provider.c"),
         &b.dir.join("provider.o"),
         &[],
     );
@@ -639,7 +641,7 @@ fn rel_addend_word_outside_the_file() {
     // i386 REL: the addend is read from the relocated word; a relocation whose r_offset
     // points past the end of the file makes C read outside its mapping.
     let b = Bench::new("relword");
-    let src = testdata().join("cross/refs.c");
+    let src = modpost_testdata().join("cross/refs.c");
     let out = b.dir.join("rel32.o");
     compile(&src, &out, &["-m32"]);
     let mut d = std::fs::read(&out).unwrap();

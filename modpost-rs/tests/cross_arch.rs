@@ -1,8 +1,8 @@
 //! Cross-architecture objects, differential against a C modpost built for the same ELF class.
 //!
 //! The C tool's ELF class is fixed when it is compiled, so 32-bit objects are compared with
-//! oracles built by `kbuild/build-oracle-modpost.sh` (cached under
-//! `/root/.cache/modpost-rs/oracle-modpost-<arch>/`); 64-bit objects use the fixture build's
+//! oracles built by `kbuild/build-oracle-modpost.sh` (cached under the cache root,
+//! `oracle-modpost-<arch>-<source>/`); 64-bit objects use the fixture build's
 //! modpost (endianness is chosen at run time in 6.12). The fixtures are compiled with the
 //! Debian cross compilers (`apt-get install gcc-i686-linux-gnu gcc-arm-linux-gnueabi
 //! gcc-mips-linux-gnu gcc-powerpc-linux-gnu gcc-aarch64-linux-gnu
@@ -14,6 +14,8 @@
 //! the names and raw addresses of mismatch messages; 32-bit `.export_symbol` entries;
 //! big-endian objects (MIPS, PowerPC, MIPS64 with its own r_info layout); the 32-bit
 //! MODULE_NAME_LEN (60) and the `____versions` table of a 32-bit module.
+// Test code: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -114,9 +116,8 @@ impl Target {
         let Some((karch, flags)) = self.oracle else {
             return c_modpost();
         };
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let out = std::process::Command::new("bash")
-            .arg(repo.join("kbuild/build-oracle-modpost.sh"))
+            .arg(repo().join("kbuild/build-oracle-modpost.sh"))
             .args([self.name, self.cc, karch])
             .args(flags)
             .output()
@@ -133,7 +134,7 @@ impl Target {
     }
 
     fn compile(&self, fixture: &str, out: &Path) {
-        compile_with(self.cc, &testdata().join(fixture), out, self.cflags);
+        compile_with(self.cc, &modpost_testdata().join(fixture), out, self.cflags);
     }
 }
 

@@ -7,9 +7,8 @@
 //! no extra or missing file). Each case also checks that the diagnostic it is about really
 //! fired in the C run, so a fixture that stops triggering it fails instead of passing
 //! vacuously. docs/diagnostics.md maps diagnostics to cases.
-//!
-//! `MODPOST_RS_DIAG_ORACLE_ONLY=1` runs only the C tool and checks the expectations on it:
-//! that is how the fixtures are checked before the Rust side of a feature exists.
+// Test code: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -56,7 +55,11 @@ impl Case {
     }
 
     fn cc_flags(&self, fixture: &str, obj: &str, flags: &[&str]) -> &Self {
-        compile(&testdata().join(fixture), &self.src.join(obj), flags);
+        compile(
+            &modpost_testdata().join(fixture),
+            &self.src.join(obj),
+            flags,
+        );
         self
     }
 
@@ -90,14 +93,6 @@ impl Case {
             copy_tree(&self.src, d);
         }
         let c = run_as_kbuild(&c_modpost(), args, &c_dir);
-        if std::env::var_os("MODPOST_RS_DIAG_ORACLE_ONLY").is_some() {
-            // Fixture development: only check that the C tool reacts as the case expects.
-            return Outcome {
-                c,
-                rs_dir: c_dir.clone(),
-                c_dir,
-            };
-        }
         let rs = run_as_kbuild(&modpost_rs(), args, &rs_dir);
         let what = format!("modpost {}", args.join(" "));
         assert_same_outcome(&what, &c, &rs, &c_dir, &rs_dir);
@@ -693,14 +688,8 @@ fn modversions_path_too_long() {
         err.contains(".mo: too long path was truncated\n"),
         "C stderr: {err}"
     );
-    if std::env::var_os("MODPOST_RS_DIAG_ORACLE_ONLY").is_some() {
-        return;
-    }
     let rs = run(&modpost_rs(), &["-m", &obj], &case.src);
-    if let Some(d) = first_difference(&c.stderr, &rs.stderr) {
-        panic!("stderr differs: {d}");
-    }
-    assert_eq!(c.code, rs.code, "exit codes differ");
+    assert_same_run("modpost -m <long path>", &c, &rs);
 }
 
 #[test]
@@ -1078,11 +1067,11 @@ fn srcversion_inputs() {
     kbuild_files(&case, "described.o", &[]);
     case.file(
         "versioned.c",
-        std::fs::read(testdata().join("misc/versioned.c")).unwrap(),
+        std::fs::read(modpost_testdata().join("misc/versioned.c")).unwrap(),
     )
     .file(
         "described.c",
-        std::fs::read(testdata().join("license/described.c")).unwrap(),
+        std::fs::read(modpost_testdata().join("license/described.c")).unwrap(),
     );
     let out = case.run(&["versioned.o", "described.o"]);
     out.code(0);
@@ -1462,9 +1451,6 @@ fn same_dir_differential(args: &[&str], cwd: &Path, outputs: &[PathBuf]) -> Stri
     clear();
     let c = run_as_kbuild(&c_modpost(), args, cwd);
     let c_out: Vec<Option<Vec<u8>>> = outputs.iter().map(|o| std::fs::read(o).ok()).collect();
-    if std::env::var_os("MODPOST_RS_DIAG_ORACLE_ONLY").is_some() {
-        return String::from_utf8_lossy(&c.stderr).into_owned();
-    }
     clear();
     let rs = run_as_kbuild(&modpost_rs(), args, cwd);
     let what = format!("modpost {}", args.join(" "));
@@ -1505,7 +1491,7 @@ fn real_external_module_build() {
     let mdir = case.path("m");
     std::fs::create_dir_all(&mdir).unwrap();
     for f in ["Kbuild", "diagmod.c", "diaguser.c"] {
-        std::fs::copy(testdata().join("extmod").join(f), mdir.join(f)).unwrap();
+        std::fs::copy(modpost_testdata().join("extmod").join(f), mdir.join(f)).unwrap();
     }
     // Kbuild compiles the module and runs the C modpost; modpost's errors make make fail,
     // which is expected: only the objects and .cmd/.mod files are needed here.

@@ -1,5 +1,7 @@
 //! `--help` and `--version` alone are modpost-rs's own; any other use of them keeps C getopt's
 //! behaviour (an invalid-option error, exit 1), so Kbuild command lines are unaffected.
+// Test code: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Command;
 

@@ -1,6 +1,8 @@
 //! `modpost-rs verify` on real trees: the fixture kernel build (hard-link copies, files that a
 //! case changes are replaced by new files, never written through a link), its modules given
 //! `.kallsyms_paths` by `modpost-rs ko-paths`, and a vmlinux built with source paths.
+// Test code: a panic is how a test reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -23,16 +25,6 @@ fn text(b: &[u8]) -> String {
 fn replace(path: &Path, data: &[u8]) {
     let _ = std::fs::remove_file(path);
     std::fs::write(path, data).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
-}
-
-/// The source tree of the fixture build (its Makefile is `include <srctree>/Makefile`).
-fn fixture_srctree(build: &Path) -> PathBuf {
-    let makefile = std::fs::read_to_string(build.join("Makefile")).expect("fixture Makefile");
-    let src = makefile
-        .lines()
-        .find_map(|l| l.strip_prefix("include ")?.strip_suffix("/Makefile"))
-        .expect("the fixture Makefile names no source tree");
-    PathBuf::from(src)
 }
 
 fn modules_of(tree: &Path) -> Vec<String> {
@@ -63,7 +55,7 @@ fn enable_paths_config(tree: &Path) {
 fn paths_tree(scratch: &Scratch) -> PathBuf {
     let tree = fixture_copy(scratch);
     enable_paths_config(&tree);
-    let src = fixture_srctree(&tree);
+    let src = oracle().src;
     let mut args = vec![
         "ko-paths".to_string(),
         "--srctree".into(),
@@ -113,100 +105,48 @@ fn json_query(json: &[u8], script: &str) -> String {
     text(&out.stdout).trim().to_string()
 }
 
+/// The summary line of a clean run over `tree` with `vmlinux` images.
+fn clean_summary(tree: &Path, vmlinux: usize) -> String {
+    format!(
+        "modpost-rs verify: {} modules, 0 with problems, {vmlinux} vmlinux, 0 problems\n",
+        modules_of(tree).len()
+    )
+}
+
 #[test]
 fn good_trees_pass() {
     let scratch = Scratch::new("verify-good");
     let tree = paths_tree(&scratch);
     let r = verify(&["build"], scratch.path());
-    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
-    assert_eq!(
-        text(&r.stdout),
-        "modpost-rs verify: 64 modules, 0 with problems, 0 vmlinux, 0 problems\n"
-    );
+    assert_eq!(r.code, 0, "{}{}", r.out(), r.err());
+    assert_eq!(r.out(), clean_summary(&tree, 0));
     // An install-style tree (modules only) passes too.
     let r = verify(&[tree.join("lib").to_str().unwrap()], scratch.path());
-    assert_eq!(r.code, 0, "{}", text(&r.stdout));
+    assert_eq!(r.code, 0, "{}", r.out());
 
     // The fixture as built (paths off): modules without sections are fine, and the vmlinux
     // tables decode without a problem. verify only reads, so the fixture itself is the tree.
     let r = verify(&[build_dir().to_str().unwrap()], scratch.path());
-    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
-    assert!(
-        text(&r.stdout).ends_with("64 modules, 0 with problems, 1 vmlinux, 0 problems\n"),
-        "{}",
-        text(&r.stdout)
-    );
-}
-
-/// A vmlinux linked with source paths: `MODPOST_RS_PATHS_VMLINUX`, else the vmlinux-paths
-/// worker's build. Missing: the test fails and says how to provide one.
-fn paths_vmlinux() -> PathBuf {
-    let p = std::env::var_os("MODPOST_RS_PATHS_VMLINUX").map_or_else(
-        || PathBuf::from("/root/.cache/modpost-rs/wt-vmpaths/paths-on/build-6.12/vmlinux"),
-        PathBuf::from,
-    );
-    assert!(
-        p.is_file(),
-        "no vmlinux linked with CONFIG_KALLSYMS_PATHS=y at {}: build one (kbuild/test-vmlinux-paths \
-         or a patched kernel build) and set MODPOST_RS_PATHS_VMLINUX",
-        p.display()
-    );
-    p
+    assert_eq!(r.code, 0, "{}{}", r.out(), r.err());
+    assert_eq!(r.out(), clean_summary(&build_dir(), 1));
 }
 
 #[test]
-fn vmlinux_with_paths_passes() {
-    let image = paths_vmlinux();
-    let scratch = Scratch::new("verify-vmpaths");
-    let tree = paths_tree(&scratch);
-    std::fs::hard_link(&image, tree.join("vmlinux")).unwrap();
-    let r = verify(&["build"], scratch.path());
-    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
-    assert_eq!(
-        text(&r.stdout),
-        "modpost-rs verify: 64 modules, 0 with problems, 1 vmlinux, 0 problems\n"
-    );
-}
-
-/// A kernel build with CONFIG_KALLSYMS_PATHS=y whose modules got their sections from Kbuild
-/// (Makefile.modfinal running `ko-paths`): `MODPOST_RS_MODPATHS_BUILD`, else the build
-/// kbuild/test-modpaths.sh makes. Missing: the test fails and says how to make one.
-fn modpaths_build() -> PathBuf {
-    let p = std::env::var_os("MODPOST_RS_MODPATHS_BUILD").map_or_else(
-        || PathBuf::from("/root/.cache/modpost-rs/wt-modpaths/test/build-6.12"),
-        PathBuf::from,
-    );
-    assert!(
-        p.join(".config").is_file() && p.join("modules.order").is_file(),
-        "no kernel build with module paths at {}: run kbuild/test-modpaths.sh (its build step) \
-         and set MODPOST_RS_MODPATHS_BUILD to its build-6.12",
-        p.display()
-    );
-    p
-}
-
-#[test]
-fn kbuild_built_paths_tree_passes() {
-    let build = modpaths_build();
+fn the_paths_kernel_passes() {
+    // The kernel built with CONFIG_KALLSYMS_PATHS=y by Kbuild with both Rust tools: every
+    // module got its section from Makefile.modfinal, vmlinux its path side table from
+    // link-vmlinux.sh.
+    let build = paths_kernel().build;
+    let r = verify(&[build.to_str().unwrap()], &build);
+    assert_eq!(r.code, 0, "{}{}", r.out(), r.err());
+    assert_eq!(r.out(), clean_summary(&build, 1));
+    // modpost-rs also matches the C modpost on this (differently configured) build.
     let scratch = Scratch::new("verify-kbuild");
     let tree = scratch.path().join("build");
     link_copy(&build, &tree);
-    // Its vmlinux is linked without paths until the vmlinux-paths work is in that build;
-    // the vmlinux side is covered by vmlinux_with_paths_passes.
-    let _ = std::fs::remove_file(tree.join("vmlinux"));
-    let r = verify(&["build"], scratch.path());
-    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
-    assert_eq!(
-        text(&r.stdout),
-        format!(
-            "modpost-rs verify: {} modules, 0 with problems, 0 vmlinux, 0 problems\n",
-            modules_of(&tree).len()
-        )
-    );
-    // modpost-rs also matches the C modpost on this (differently configured) build.
     let c = c_modpost();
     let r = verify(&["--against", c.to_str().unwrap(), "build"], scratch.path());
-    assert_eq!(r.code, 0, "{}{}", text(&r.stdout), text(&r.stderr));
+    assert_eq!(r.code, 0, "{}{}", r.out(), r.err());
 }
 
 #[test]
@@ -229,7 +169,10 @@ fn missing_section_is_reported() {
         problem_lines(&r),
         ["build/lib/crc32.ko: built without source paths: no .kallsyms_paths section"]
     );
-    assert!(text(&r.stdout).ends_with("64 modules, 1 with problems, 0 vmlinux, 1 problems\n"));
+    let modules = modules_of(&tree).len();
+    assert!(text(&r.stdout).ends_with(&format!(
+        "{modules} modules, 1 with problems, 0 vmlinux, 1 problems\n"
+    )));
     // Paths off: a module without the section is what the build is meant to produce.
     let r = verify(&["--no-paths", "build"], scratch.path());
     assert_eq!(r.code, 0, "{}", text(&r.stdout));
@@ -276,10 +219,12 @@ fn stale_section_is_reported() {
 #[test]
 fn modules_built_without_paths_are_reported_as_such() {
     // The fixture modules have no section; with the option on, each is "built without source
-    // paths", never "stale". The vmlinux (no paths either) is reported too.
+    // paths", never "stale". The vmlinux (C kallsyms: no side table) is reported too.
     let scratch = Scratch::new("verify-nopaths");
     let tree = fixture_copy(&scratch);
     enable_paths_config(&tree);
+    let n = modules_of(&tree).len();
+    assert!(n > 50, "only {n} fixture modules");
     let r = verify(&["--json", "build"], scratch.path());
     assert_eq!(r.code, 1);
     let got = json_query(
@@ -289,14 +234,14 @@ fn modules_built_without_paths_are_reported_as_such() {
     );
     assert_eq!(
         got,
-        "64 64 [('built-without-paths', 64), ('no-path', 51)] 64"
+        format!("{n} {n} [('built-without-paths', {n}), ('no-path', 1)] {n}")
     );
 }
 
 #[test]
-fn vmlinux_with_bare_names_while_paths_on_is_reported() {
-    // No vmlinux built with paths is needed: the fixture's (bare names) with --paths forced.
-    let scratch = Scratch::new("verify-bare");
+fn vmlinux_without_a_side_table_while_paths_on_is_reported() {
+    // The fixture's vmlinux (the C kallsyms wrote no path side table) with --paths forced.
+    let scratch = Scratch::new("verify-no-table");
     let r = verify(&["--paths", build_dir().to_str().unwrap()], scratch.path());
     assert_eq!(r.code, 1);
     let vmlinux = format!("{}/vmlinux: ", build_dir().display());
@@ -304,33 +249,145 @@ fn vmlinux_with_bare_names_while_paths_on_is_reported() {
         .into_iter()
         .filter_map(|l| l.strip_prefix(&vmlinux).map(str::to_string))
         .collect();
-    assert_eq!(lines.len(), 51, "{lines:?}");
-    let (count, total) = lines[0]
-        .split_once(" kallsyms names")
-        .and_then(|(n, _)| n.split_once(" of "))
-        .expect("count line");
-    assert_eq!(count, total, "every fixture name is bare: {}", lines[0]);
-    assert!(
-        lines[0].ends_with("have no path: prefix (--paths); the first 50 follow"),
-        "{}",
-        lines[0]
-    );
-    assert!(
-        lines[1..]
-            .iter()
-            .all(|l| l.starts_with("symbol '") && l.ends_with(") has no path")),
-        "{lines:?}"
+    assert_eq!(
+        lines,
+        ["no path side table (kallsyms_path_num_runs) although --paths"]
     );
     // The same from the tree's .config.
     let tree = fixture_copy(&scratch);
     enable_paths_config(&tree);
     std::fs::remove_dir_all(tree.join("lib")).unwrap();
     let r = verify(&["build"], scratch.path());
-    let out = text(&r.stdout);
     assert!(
-        out.contains("build/vmlinux: ")
-            && out.contains("(CONFIG_KALLSYMS_PATHS=y in build/.config); the first 50 follow"),
-        "{out}"
+        problem_lines(&r).contains(
+            &"build/vmlinux: no path side table (kallsyms_path_num_runs) although \
+              CONFIG_KALLSYMS_PATHS=y in build/.config"
+                .to_string()
+        ),
+        "{}",
+        r.out()
+    );
+}
+
+/// The paths kernel's vmlinux, its decoded tables, and the file offsets of two path tables.
+struct PathsImage {
+    image: Vec<u8>,
+    decoded: kpaths::kallsyms::tables::Decoded,
+    run_start_at: usize,
+    run_path_at: usize,
+}
+
+fn paths_image() -> PathsImage {
+    use kpaths::kallsyms::{image, tables};
+    let image = std::fs::read(paths_kernel().build.join("vmlinux")).unwrap();
+    let decoded = {
+        let file = kpaths::elf::ElfFile::parse(&image).unwrap();
+        let raw = image::find_tables(&file).unwrap().expect("kallsyms tables");
+        let parsed = tables::parse(&raw).unwrap();
+        let kinds: Vec<u8> = parsed.entries.iter().map(|e| e.kind).collect();
+        let mode =
+            tables::detect_mode(&parsed.offsets, &kinds).unwrap_or(tables::OffsetMode::Relative);
+        tables::finish(&raw, parsed, mode)
+    };
+    assert!(decoded.problems.is_empty(), "{:?}", decoded.problems);
+    assert!(
+        decoded.paths.is_some(),
+        "the paths kernel has no side table"
+    );
+    PathsImage {
+        run_start_at: symbol_file_offset(&image, "kallsyms_path_run_start"),
+        run_path_at: symbol_file_offset(&image, "kallsyms_path_run_path"),
+        image,
+        decoded,
+    }
+}
+
+/// `verify --paths` on a directory holding only `vmlinux` = `image`; its problem lines with
+/// the `vmlinux: ` prefix removed.
+fn verify_image(scratch: &Scratch, image: &[u8]) -> Vec<String> {
+    let dir = scratch.path().join("image");
+    std::fs::create_dir_all(&dir).unwrap();
+    replace(&dir.join("vmlinux"), image);
+    let r = verify(&["--paths", "image"], scratch.path());
+    assert_eq!(r.code, 1, "{}{}", r.out(), r.err());
+    problem_lines(&r)
+        .into_iter()
+        .map(|l| l.strip_prefix("image/vmlinux: ").unwrap_or(&l).to_string())
+        .collect()
+}
+
+#[test]
+fn side_table_symbols_without_a_path_are_reported() {
+    // One run of the paths kernel's side table loses its path (id 0): exactly its symbols are
+    // reported, counted and the first 50 listed by name.
+    let p = paths_image();
+    let table = p.decoded.paths.as_ref().unwrap();
+    let k = (1..table.run_start.len() - 1)
+        .find(|&k| table.run_start[k + 1] - table.run_start[k] > 60)
+        .expect("a run of more than 60 symbols");
+    let (first, end) = (table.run_start[k] as usize, table.run_start[k + 1] as usize);
+    let mut image = p.image.clone();
+    put_u16(&mut image, p.run_path_at + 2 * k, 0);
+    let lines = verify_image(&Scratch::new("verify-no-path"), &image);
+    let total = p.decoded.symbols.len();
+    assert_eq!(
+        lines[0],
+        format!(
+            "{} of {total} kallsyms symbols have no path (--paths); the first 50 follow",
+            end - first
+        )
+    );
+    let named: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.ends_with(") has no path"))
+        .collect();
+    assert_eq!(named.len(), 50, "{lines:?}");
+    let first_name = String::from_utf8_lossy(&p.decoded.symbols[first].name).into_owned();
+    assert!(
+        named[0].starts_with(&format!("symbol '{first_name}' (")),
+        "{}",
+        named[0]
+    );
+}
+
+#[test]
+fn prefix_symbol_with_another_path_than_its_function_is_reported() {
+    // Move the start of a run that begins with a prefix symbol one symbol later: the prefix
+    // symbol then gets the previous run's path while its function keeps the right one.
+    let p = paths_image();
+    let table = p.decoded.paths.as_ref().unwrap();
+    let name = |i: usize| String::from_utf8_lossy(&p.decoded.symbols[i].name).into_owned();
+    let k = (1..table.run_start.len() - 1)
+        .find(|&k| {
+            let i = table.run_start[k] as usize;
+            name(i).starts_with("__pfx_")
+                && table.run_start[k + 1] as usize > i + 1
+                && name(i + 1) == name(i)["__pfx_".len()..]
+                && table.run_path[k] != table.run_path[k - 1]
+        })
+        .expect("a run that starts with __pfx_X, X");
+    let i = table.run_start[k] as usize;
+    let path =
+        |k: usize| String::from_utf8_lossy(&table.paths[table.run_path[k] as usize]).into_owned();
+    let mut image = p.image.clone();
+    put_u32(&mut image, p.run_start_at + 4 * k, i as u32 + 1);
+    let lines = verify_image(&Scratch::new("verify-wrong-path"), &image);
+    assert_eq!(
+        lines,
+        [
+            "1 prefix symbols have another path than the function they precede".to_string(),
+            format!(
+                "symbol '{}' ({:016x} {}) has path {}, its function '{}' ({:016x} {}) has {}",
+                name(i),
+                p.decoded.symbols[i].addr,
+                char::from(p.decoded.symbols[i].kind),
+                path(k - 1),
+                name(i + 1),
+                p.decoded.symbols[i + 1].addr,
+                char::from(p.decoded.symbols[i + 1].kind),
+                path(k)
+            )
+        ]
     );
 }
 
@@ -464,7 +521,7 @@ fn against_the_c_modpost() {
     assert_eq!(got, "[('build/.Module.symvers.cmd', 'against-failed')]");
 
     // An external module's command ran in the kernel build directory: refused, with the reason.
-    let kotest = fixture().join("kotest");
+    let kotest = oracle().kotest();
     let r = verify(
         &[
             "--no-paths",
@@ -496,8 +553,11 @@ fn json_output_parses_and_counts() {
     );
     assert_eq!(
         got,
-        "True ['build'] [] {'modules': 64, 'modules_with_problems': 0, 'vmlinux': 0, \
-         'compared_with_c': 0, 'problems': 0, 'by_kind': {}}"
+        format!(
+            "True ['build'] [] {{'modules': {}, 'modules_with_problems': 0, 'vmlinux': 0, \
+             'compared_with_c': 0, 'problems': 0, 'by_kind': {{}}}}",
+            modules_of(&scratch.path().join("build")).len()
+        )
     );
 }
 

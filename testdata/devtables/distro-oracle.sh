@@ -3,7 +3,7 @@
 #
 # distro-oracle.sh DEST OUT - run Debian's packaged C modpost over the 4230 distro modules.
 #
-#   DEST  the directory filled by shared/kernel/fetch-distro-inputs.sh (modpost/tree = fake
+#   DEST  the directory filled by kbuild/distro.sh fetch (modpost/tree = fake
 #         objtree of .o symlinks to the .ko files, modpost/Module.symvers, root/ = packages)
 #   OUT   scratch directory; the symlink tree is copied there, so the .mod.c files land in OUT
 #
@@ -17,7 +17,7 @@ TREE=$DEST/modpost/tree
 MODPOST=$(ls -d "$DEST"/root/usr/lib/linux-kbuild-6.12*/scripts/mod/modpost 2>/dev/null | head -1)
 
 [ -d "$TREE" ] && [ -e "$TREE/modules.order" ] || {
-	echo "distro-oracle.sh: $TREE/modules.order is missing; run shared/kernel/fetch-distro-inputs.sh" >&2; exit 1; }
+	echo "distro-oracle.sh: $TREE/modules.order is missing; run kbuild/distro.sh fetch" >&2; exit 1; }
 [ -n "$MODPOST" ] && [ -x "$MODPOST" ] || {
 	echo "distro-oracle.sh: no packaged modpost under $DEST/root/usr/lib/linux-kbuild-6.12*" >&2; exit 1; }
 

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""Independent checker for .kallsyms_paths (used by kbuild/test-modpaths.sh).
+"""Independent checker for .kallsyms_paths (kbuild/tests/modules.sh runs `members` and
+`carried`; testdata/modpaths/dwarf_check_modules.py imports its reader).
 
 It decodes the section with its own reader (docs/kallsyms-paths-format.md), takes symbols
-from `readelf -sW` and member-object symbols from `nm -a`, so it shares no code with
-modpost-rs.
+from `readelf -sW` and member-object symbols from `nm -a`, so it shares no code with the Rust
+tools (kpaths, modpost-rs).
 
   check_paths.py members OBJTREE SRCTREE KO...
       every symbol with a path is defined by a member object compiled from that path
       (locals: the object has a local of that name; globals: the object defines it, and it is
-      the strong definition if there is one); every defined named symbol has a path.
+      the strong definition if there is one; a prefix symbol __pfx_X that no member defines:
+      the path of the X it precedes); every defined named symbol has a path.
   check_paths.py carried BUILT_DIR INSTALLED_DIR
       every installed (stripped) .ko has the same path as the build-tree .ko for each
       symbol that (name, type, value) identifies uniquely.
@@ -131,7 +133,14 @@ def check_members(objtree, srctree, kos):
         members += [stem + ".mod.o", ".module-common.o"]
         info = [(source_of(objtree, srctree, m), nm(os.path.join(objtree, m))) for m in members]
         paths = decode(os.path.join(objtree, ko))
-        for i, typ, bind, ndx, _value, name in symbols(os.path.join(objtree, ko)):
+        syms = symbols(os.path.join(objtree, ko))
+        # objtool adds prefix symbols (__pfx_X, __cfi_X) when it links a multi-object module:
+        # no member defines them; they belong to the function they precede, the next X in
+        # the same section
+        by_place = {}
+        for i, _t, _b, ndx, value, name in syms:
+            by_place.setdefault((ndx, name), []).append((value, i))
+        for i, typ, bind, ndx, value, name in syms:
             path = paths[i]
             if path is None:
                 if name and ndx != "UND" and typ not in ("SECTION", "FILE"):
@@ -147,7 +156,12 @@ def check_members(objtree, srctree, kos):
                     print(f"{ko}: {name}: linker-script path on a non-linker symbol")
                     problems += 1
                 continue
-            if bind == "LOCAL":
+            prefix = re.match(r"__(pfx|cfi)_(.+)", name)
+            if prefix and not any(name in l | s | w for _p, (l, s, w) in info):
+                after = [(v, j) for v, j in by_place.get((ndx, prefix.group(2)), [])
+                         if v > value]
+                owners = [paths[min(after)[1]]] if after else []
+            elif bind == "LOCAL":
                 owners = [p for p, (l, s, w) in info if name in l]
             else:
                 # the strong definition, else the first weak one in link order (as ld)

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""Synthesize ko-paths inputs for distribution modules (kbuild/test-modpaths.sh distro).
+"""Synthesize ko-paths inputs for distribution modules.
+
+Run by `kbuild/accept.sh distro` on Debian's modules from `kbuild/distro.sh fetch`
+(docs/kallsyms-paths-format.md section 7.1).
 
     distro_tree.py KO_DIR SCRATCH EMPTY_O
 

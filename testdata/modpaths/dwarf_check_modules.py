@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""DWARF ground truth for module .kallsyms_paths (docs/kallsyms-paths-format.md, section 7).
+"""DWARF ground truth for module .kallsyms_paths (docs/kallsyms-paths-format.md, section 7.2;
+run by kbuild/accept.sh dwarf).
 
     dwarf_check_modules.py SRCTREE OBJTREE EXTMOD KO...
 

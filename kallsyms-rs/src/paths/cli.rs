@@ -8,23 +8,23 @@
 //!     --paths-lds=arch/x86/kernel/vmlinux.lds  linker-generated symbols get its source's path
 //!     --paths-srctree=DIR                    default: $srctree, else "."
 //!     --paths-report=FILE                    write the coverage/duplicates report
-//!     --paths-dump=FILE                      write "<address> <type> <stored name>" per symbol
+//!     --paths-dump=FILE                      write "<address> <type> <name> <path or ->" per symbol
 //!     .tmp_vmlinux1.syms
 //! ```
 //!
 //! The core removes these options with [`take_path_options`] before its own getopt-compatible
 //! parsing, so without them kallsyms-rs stays the byte-identical drop-in. In paths mode it calls
-//! [`apply_paths`] on the table it read: the stored names become `path:name`, and each
-//! symbol's bare-name offset points after the path, so the filters and the address sort keep
-//! comparing bare names and `sort::sort_symbols_by_name` orders the seqs table by bare name,
-//! then full name.
+//! [`resolve_paths`] on the table it read (names are never changed) and writes the path side
+//! table after the C tool's tables.
 
 use std::ffi::OsString;
+use std::path::Path;
 use std::path::PathBuf;
+use std::rc::Rc;
 
-use modpost::manifest::Trees;
+use kpaths::kallsyms::layout::KSYM_NAME_LEN;
+use kpaths::tree::Trees;
 
-use super::qualified_name;
 use super::report::duplicates_report;
 use super::resolve;
 use super::InputSymbol;
@@ -33,9 +33,6 @@ use super::PathOptions;
 use crate::error::Fatal;
 use crate::table::SymbolTable;
 
-/// `KSYM_NAME_LEN` of include/linux/kallsyms.h: a stored name must be shorter.
-const KSYM_NAME_LEN: usize = 512;
-
 /// The paths-mode options taken from the command line.
 #[derive(Debug, Clone)]
 pub(crate) struct PathArgs {
@@ -43,7 +40,7 @@ pub(crate) struct PathArgs {
     pub(crate) options: PathOptions,
     /// Where to write the report, if anywhere.
     pub(crate) report: Option<PathBuf>,
-    /// Where to write `<address> <type> <name as stored>` per symbol, if anywhere.
+    /// Where to write `<address> <type> <name> <path>` per symbol, if anywhere.
     pub(crate) dump: Option<PathBuf>,
 }
 
@@ -101,11 +98,11 @@ pub(crate) fn take_path_options(args: &mut Vec<OsString>) -> Result<Option<PathA
     let srctree = srctree
         .or_else(|| std::env::var_os("srctree").map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("."));
-    let trees = Trees::new(&srctree, std::path::Path::new(".")).map_err(|e| e.to_string())?;
+    let trees = Trees::new(&srctree, Path::new("."), None).map_err(|e| e.to_string())?;
     let linker_script_path = match lds {
         Some(lds) => Some(
             trees
-                .source_of(&lds)
+                .source_of(Path::new(&lds))
                 .map_err(|e| e.to_string())?
                 .unwrap_or(lds),
         ),
@@ -124,83 +121,63 @@ pub(crate) fn take_path_options(args: &mut Vec<OsString>) -> Result<Option<PathA
     }))
 }
 
-/// The name kallsyms stores for each symbol in paths mode: `path:name`, or the bare name when
-/// the symbol has no path or `path:name` would not fit `KSYM_NAME_LEN`. Diagnostics go to
-/// stderr as warnings; the report is written if asked for. An unreadable input is an error.
-pub(crate) fn qualified_names(
+/// Paths mode of the core: the source path of every symbol of `table` (read by
+/// `read::read_map`, still in input order), indexed like it. Diagnostics go to stderr as
+/// warnings; the report and the dump are written if asked for. An unreadable input is fatal.
+/// An empty map (pass 0 of link-vmlinux.sh, before any image exists) reads nothing.
+pub(crate) fn resolve_paths(
     args: &PathArgs,
-    syms: &[InputSymbol<'_>],
-) -> Result<Vec<Vec<u8>>, String> {
-    let resolution = resolve(&args.options, syms).map_err(|e| e.to_string())?;
-    for d in &resolution.diagnostics {
-        eprintln!("kallsyms: warning: paths: {d}");
+    table: &SymbolTable,
+) -> Result<Vec<Option<Rc<str>>>, Fatal> {
+    if table.symbols.is_empty() {
+        return Ok(Vec::new());
     }
-    if let Some(report) = &args.report {
-        let (text, _) = duplicates_report(syms, &resolution);
-        std::fs::write(report, text).map_err(|e| format!("{}: {e}", report.display()))?;
-    }
-    let mut names = Vec::with_capacity(syms.len());
-    for (sym, path) in syms.iter().zip(&resolution.paths) {
-        match path {
-            Ok(p) if p.len() + 1 + sym.name.len() < KSYM_NAME_LEN => {
-                names.push(qualified_name(p, sym.name))
-            }
-            Ok(p) => {
-                eprintln!(
-                    "kallsyms: warning: paths: {p}:{} is too long for KSYM_NAME_LEN; kept bare",
-                    String::from_utf8_lossy(sym.name)
-                );
-                names.push(sym.name.to_vec());
-            }
-            Err(_) => names.push(sym.name.to_vec()),
-        }
-    }
-    if let Some(dump) = &args.dump {
-        let mut text = Vec::with_capacity(names.len() * 64);
-        for (sym, name) in syms.iter().zip(&names) {
-            text.extend_from_slice(
-                format!("{:016x} {} ", sym.address, sym.type_char as char).as_bytes(),
-            );
-            text.extend_from_slice(name);
-            text.push(b'\n');
-        }
-        std::fs::write(dump, text).map_err(|e| format!("{}: {e}", dump.display()))?;
-    }
-    Ok(names)
-}
-
-/// Paths mode of the core: replaces every stored name of `table` (read by `read::read_map`,
-/// still in input order and uncompressed) by its qualified name, and points
-/// `bare_name_start` after the path so the filters and sorts keep seeing the bare name.
-pub(crate) fn apply_paths(args: &PathArgs, table: &mut SymbolTable) -> Result<(), Fatal> {
+    let fatal = |e: String| Fatal::new(format!("kallsyms: paths: {e}\n"));
     let syms: Vec<InputSymbol<'_>> = table
         .symbols
         .iter()
         .map(|s| InputSymbol {
             address: s.addr,
             type_char: table.type_char(s),
-            name: table.bare_name(s),
+            name: table.name(s),
         })
         .collect();
-    let names =
-        qualified_names(args, &syms).map_err(|e| Fatal::new(format!("kallsyms: paths: {e}\n")))?;
-    drop(syms);
-    let mut arena = Vec::with_capacity(names.iter().map(|n| n.len() + 2).sum());
-    for (sym, name) in table.symbols.iter_mut().zip(&names) {
-        let type_char = table.names.get(sym.slot as usize).copied().unwrap_or(b'?');
-        let bare_len = usize::from(sym.len).saturating_sub(usize::from(sym.bare_name_start));
-        let too_big = || Fatal::new("kallsyms-rs: input map too large\n");
-        sym.slot = u32::try_from(arena.len()).map_err(|_| too_big())?;
-        // qualified_names keeps names shorter than KSYM_NAME_LEN, so these fit in u16.
-        sym.len = u16::try_from(name.len() + 1).map_err(|_| too_big())?;
-        sym.bare_name_start =
-            u16::try_from(1 + name.len() - bare_len.min(name.len())).map_err(|_| too_big())?;
-        arena.push(type_char);
-        arena.extend_from_slice(name);
-        arena.push(0);
+    let resolution = resolve(&args.options, &syms).map_err(|e| fatal(e.to_string()))?;
+    for d in &resolution.diagnostics {
+        eprintln!("kallsyms: warning: paths: {d}");
     }
-    table.names = arena;
-    Ok(())
+    if let Some(report) = &args.report {
+        let (text, _) = duplicates_report(&syms, &resolution);
+        kpaths::fs::write_atomically(report, text.as_bytes())
+            .map_err(|e| fatal(kpaths::Error::io(report.display(), &e).to_string()))?;
+    }
+    // The kernel prints `path:name` only where it fits its name buffer.
+    for (sym, path) in syms.iter().zip(&resolution.paths) {
+        if let Ok(p) = path {
+            if p.len() + 1 + sym.name.len() >= KSYM_NAME_LEN {
+                eprintln!(
+                    "kallsyms: warning: paths: {p}:{} is too long for KSYM_NAME_LEN; the \
+                     kernel prints it bare",
+                    String::from_utf8_lossy(sym.name)
+                );
+            }
+        }
+    }
+    if let Some(dump) = &args.dump {
+        let mut text = Vec::with_capacity(syms.len() * 64);
+        for (sym, path) in syms.iter().zip(&resolution.paths) {
+            text.extend_from_slice(
+                format!("{:016x} {} ", sym.address, sym.type_char as char).as_bytes(),
+            );
+            text.extend_from_slice(sym.name);
+            text.push(b' ');
+            text.extend_from_slice(path.as_deref().unwrap_or("-").as_bytes());
+            text.push(b'\n');
+        }
+        kpaths::fs::write_atomically(dump, &text)
+            .map_err(|e| fatal(kpaths::Error::io(dump.display(), &e).to_string()))?;
+    }
+    Ok(resolution.paths.into_iter().map(Result::ok).collect())
 }
 
 #[cfg(test)]

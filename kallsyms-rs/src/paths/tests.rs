@@ -4,43 +4,18 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use modpost::manifest::build_archive_manifest;
-use modpost::manifest::Manifest;
-use modpost::manifest::ManifestSymbol;
-use modpost::manifest::Trees;
+use kpaths::manifest::build_archive_manifest;
+use kpaths::manifest::Manifest;
+use kpaths::manifest::ManifestSymbol;
+use kpaths::testkit;
+use kpaths::tree::Trees;
 
 use super::report::duplicates_report;
 use super::*;
 
-/// The fixture's WORK directory: `$MODPOST_RS_FIXTURE`, else `kbuild/oracle.sh env`.
-/// Panics (fails the test) with a clear message when the oracle is missing.
-pub(super) fn fixture_build() -> PathBuf {
-    let work = match std::env::var_os("MODPOST_RS_FIXTURE") {
-        Some(w) => PathBuf::from(w),
-        None => {
-            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-            let out = std::process::Command::new("bash")
-                .arg(root.join("kbuild/oracle.sh"))
-                .arg("env")
-                .current_dir(&root)
-                .output()
-                .expect("cannot run kbuild/oracle.sh env");
-            let text = String::from_utf8_lossy(&out.stdout).into_owned();
-            let work = text
-                .lines()
-                .find_map(|l| l.strip_prefix("WORK="))
-                .expect("kbuild/oracle.sh env printed no WORK=");
-            PathBuf::from(work.trim_matches('\''))
-        }
-    };
-    let build = work.join("build-6.12");
-    assert!(
-        work.join(".done-build").exists() && build.join(".tmp_vmlinux1").exists(),
-        "fixture oracle missing: {} has no finished build (.done-build, build-6.12/.tmp_vmlinux1); \
-         run kbuild/oracle.sh prepare or set MODPOST_RS_FIXTURE",
-        work.display()
-    );
-    build
+/// The C oracle's O= build directory.
+fn fixture_build() -> PathBuf {
+    testkit::oracle().build
 }
 
 struct FixtureRun {
@@ -51,8 +26,7 @@ struct FixtureRun {
 
 fn run_fixture(pass: &str) -> FixtureRun {
     let build = fixture_build();
-    let srctree = std::fs::canonicalize(build.join("source")).expect("build-6.12/source link");
-    let trees = Trees::new(&srctree, &build).unwrap();
+    let trees = Trees::new(&testkit::oracle().src, &build, None).unwrap();
     let mut warnings = Vec::new();
     let manifest = build_archive_manifest(
         &trees,
@@ -117,10 +91,18 @@ fn path_of<'a>(syms: &[InputSymbol<'_>], r: &'a Resolution, name: &str) -> Vec<&
 fn fixture_every_symbol_has_a_path() {
     let run = run_fixture("1");
     let syms = parse_syms(&run.syms_data);
-    assert_eq!(
-        syms.len(),
-        30045,
-        "the fixture's .tmp_vmlinux1.syms has 30045 lines"
+    let prefixes = syms
+        .iter()
+        .filter(|s| s.name.starts_with(b"__pfx_"))
+        .count();
+    assert!(
+        syms.len() > 30000,
+        "{} lines in .tmp_vmlinux1.syms",
+        syms.len()
+    );
+    assert!(
+        prefixes > 10000,
+        "the fixture has CONFIG_PREFIX_SYMBOLS: {prefixes} __pfx_ symbols"
     );
     let (report, counts) = duplicates_report(&syms, &run.resolution);
     // The full report is kept for the developer; it is not part of the check.
@@ -168,6 +150,45 @@ fn fixture_every_symbol_has_a_path() {
         path_of(&syms, &run.resolution, "linux_banner"),
         ["init/version-timestamp.c"]
     );
+    // objtool made the prefix symbols in vmlinux.o: each has its function's path, not the
+    // linker script's
+    assert_eq!(
+        path_of(&syms, &run.resolution, "__pfx_dump_stack_lvl"),
+        ["lib/dump_stack.c"]
+    );
+    assert_eq!(
+        path_of(&syms, &run.resolution, "__pfx_copy_process"),
+        ["kernel/fork.c"]
+    );
+}
+
+/// Every `__pfx_<f>` has the path of `<f>`, the next symbol of that name.
+#[test]
+fn fixture_prefix_symbols_take_their_functions_path() {
+    let run = run_fixture("1");
+    let syms = parse_syms(&run.syms_data);
+    let mut checked = 0;
+    for (i, s) in syms.iter().enumerate() {
+        let Some(f) = kpaths::elf::prefixed_name(s.name) else {
+            continue;
+        };
+        let Some(j) = (0..syms.len())
+            .filter(|&j| syms[j].name == f && syms[j].address > s.address)
+            .min_by_key(|&j| syms[j].address)
+        else {
+            continue;
+        };
+        assert_eq!(
+            run.resolution.paths[i],
+            run.resolution.paths[j],
+            "{} at {:#x}",
+            String::from_utf8_lossy(s.name),
+            s.address
+        );
+        assert!(run.resolution.paths[i].is_ok());
+        checked += 1;
+    }
+    assert!(checked > 10000, "{checked}");
 }
 
 /// Differential check against the objects themselves: a name defined by exactly one object of
@@ -246,17 +267,6 @@ fn fixture_duplicate_report() {
 }
 
 #[test]
-fn bare_and_qualified_names() {
-    assert_eq!(
-        bare_name(b"net/core/gro.c:dev_gro_receive"),
-        b"dev_gro_receive"
-    );
-    assert_eq!(bare_name(b"dev_gro_receive"), b"dev_gro_receive");
-    assert_eq!(bare_name(b"a.c:b:c"), b"b:c");
-    assert_eq!(qualified_name("lib/x.c", b"f"), b"lib/x.c:f");
-}
-
-#[test]
 fn syms_lines_parse() {
     let s = parse_syms(b"ffffffff81000000 T _text\n0000000000000000 D __per_cpu_start\nbad\n");
     assert_eq!(s.len(), 2);
@@ -311,7 +321,7 @@ fn synthetic_image() {
     // A thin archive like Kbuild's, a regular one without a manifest (tolerated input).
     sh(&format!("ar cDPrST built-in.a {}", objects.join(" ")), &obj);
     sh("ar rcs libother.a d/strong.o", &obj);
-    let trees = Trees::new(&src, &obj).unwrap();
+    let trees = Trees::new(&src, &obj, None).unwrap();
     let mut warnings = Vec::new();
     let manifest = build_archive_manifest(
         &trees,
@@ -385,8 +395,16 @@ fn synthetic_image() {
         |s| matches!(s, ManifestSymbol::Defined { type_char: b'T', name } if name == b"weakfn")
     ));
 
+    // objtool's part, played by objcopy: prefix symbols added to vmlinux.o right before the
+    // functions they pad, after the archive and its manifest were made, a global one (the
+    // function's binding) and a local one
     sh(
         "ld -r -o vmlinux.o --whole-archive built-in.a --no-whole-archive && \
+         a=$(nm vmlinux.o | awk '$3 == \"a_entry\" { print $1 }') && \
+         c=$(nm vmlinux.o | awk '$3 == \"only_in_c\" { print $1 }') && \
+         objcopy --add-symbol __pfx_a_entry=.text:0x$(printf %x $((0x$a - 1))),global,function \
+                 --add-symbol __pfx_only_in_c=.text:0x$(printf %x $((0x$c - 1))),local,function \
+                 vmlinux.o && \
          ld -e asm_entry -o image vmlinux.o && nm -n image > image.syms",
         &obj,
     );
@@ -412,6 +430,12 @@ fn synthetic_image() {
     );
     assert_eq!(p("asm_entry"), ["e/asm.S"]);
     assert_eq!(p("_end"), ["ld-default.lds"], "linker-generated");
+    assert_eq!(
+        p("__pfx_a_entry"),
+        ["a/dup.c"],
+        "a prefix symbol takes its function's path"
+    );
+    assert_eq!(p("__pfx_only_in_c"), ["c/dup.c"]);
     // The two `helper`s: reported with both candidates, never guessed.
     let helpers: Vec<_> = syms
         .iter()

@@ -75,31 +75,9 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The fixture WORK directory: `$MODPOST_RS_FIXTURE`, else what `kbuild/oracle.sh env` says.
+/// The C oracle's WORK directory (kpaths::testkit).
 fn fixture_work() -> PathBuf {
-    if let Some(work) = std::env::var_os("MODPOST_RS_FIXTURE") {
-        return PathBuf::from(work);
-    }
-    let output = Command::new("bash")
-        .arg(repo_root().join("kbuild/oracle.sh"))
-        .arg("env")
-        .current_dir(repo_root())
-        .output()
-        .unwrap_or_else(|err| {
-            panic!("MODPOST_RS_FIXTURE is unset and kbuild/oracle.sh env failed to run: {err}")
-        });
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let work = stdout.lines().find_map(|line| line.strip_prefix("WORK="));
-    match work {
-        Some(work) if output.status.success() && !work.starts_with(['\'', '$']) => {
-            PathBuf::from(work)
-        }
-        _ => panic!(
-            "MODPOST_RS_FIXTURE is unset and kbuild/oracle.sh env gave no usable WORK= ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ),
-    }
+    kpaths::testkit::oracle().work
 }
 
 /// The built fixtures and the C modpost's verdicts.
@@ -128,7 +106,7 @@ fn build_fixtures(
     let header = build.join("scripts/mod/devicetable-offsets.h");
     let text = std::fs::read(&header).unwrap_or_else(|err| {
         panic!(
-            "the C oracle's {} is missing ({err}); build the fixture with kbuild/oracle.sh",
+            "the C oracle's {} is missing ({err}); build it with `bash kbuild/kernel.sh build oracle`",
             header.display()
         )
     });
@@ -674,27 +652,11 @@ fn fixture_vmlinux_o_has_no_diagnostics() {
 }
 
 /// Debian's 4230 modules against Debian's packaged C modpost (26,041 aliases), with the embedded
-/// x86_64 layouts (Debian ships no devicetable-offsets.h). Needs the distro inputs of
-/// shared/kernel/fetch-distro-inputs.sh in `$MODPOST_RS_DISTRO` (default
-/// ~/.cache/modpost-rs/distro); run with `cargo test ... -- --ignored`.
+/// x86_64 layouts (Debian ships no devicetable-offsets.h).
 #[test]
+#[ignore = "distro scale: needs Debian's packages (bash kbuild/distro.sh fetch, 1.2 GB); run with --ignored"]
 fn distro_modules_match_c() {
-    // Opt-in like every distro-scale test: MODPOST_RS_DISTRO=1 (inputs in MODPOST_RS_DISTRO_DIR,
-    // default ~/.cache/modpost-rs/distro; tests/distro.rs fetches them).
-    if std::env::var("MODPOST_RS_DISTRO").ok().as_deref() != Some("1") {
-        eprintln!("distro test not enabled (set MODPOST_RS_DISTRO=1)");
-        return;
-    }
-    let dest = std::env::var_os("MODPOST_RS_DISTRO_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            std::env::var_os("XDG_CACHE_HOME")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| {
-                    PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache")
-                })
-                .join("modpost-rs/distro")
-        });
+    let dest = kpaths::testkit::distro();
     let exe = std::env::current_exe().unwrap();
     let out = exe
         .parent()
@@ -742,23 +704,9 @@ fn distro_modules_match_c() {
     assert_eq!((modules, total), (4230, 26041));
 }
 
-/// The kernel source for preparing other trees: `$MODPOST_RS_KSRC`, else `SRC=` of
-/// `kbuild/oracle.sh env`.
+/// The kernel source for preparing other trees: the oracle build's (kpaths::testkit).
 fn kernel_source() -> PathBuf {
-    if let Some(src) = std::env::var_os("MODPOST_RS_KSRC") {
-        return PathBuf::from(src);
-    }
-    let output = Command::new("bash")
-        .arg(repo_root().join("kbuild/oracle.sh"))
-        .arg("env")
-        .current_dir(repo_root())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    match stdout.lines().find_map(|line| line.strip_prefix("SRC=")) {
-        Some(src) if output.status.success() => PathBuf::from(src),
-        _ => panic!("MODPOST_RS_KSRC is unset and kbuild/oracle.sh env gave no SRC="),
-    }
+    kpaths::testkit::oracle().src
 }
 
 /// The same fixtures for a 32-bit target, against an ARCH=i386 tree and its own C modpost

@@ -1,11 +1,17 @@
-//! `modpost-rs ko-paths`: write the `.kallsyms_paths` section into final `.ko` files.
+//! `modpost-rs ko-paths`: writes the `.kallsyms_paths` section into final `.ko` files.
+//!
+//! ```text
+//! modpost-rs ko-paths [--srctree DIR] [--objtree DIR] [--extmod DIR] [--from BUILT.ko]
+//!                     [--quiet] MODULE.ko...
+//! ```
 //!
 //! Two modes:
 //! * **emit** (Makefile.modfinal, after the `.ko` is linked and BTF is added): the paths come
 //!   from the module's link inputs, the way Makefile.modfinal links them: `<mod>.o` (expanded
 //!   to the objects its `<mod>.mod` file lists, in link order), `<mod>.mod.o` and
-//!   `<extmod or objtree>/.module-common.o`. Each input's source comes from its `.cmd` file.
-//! * **refresh** (`--from <built.ko>`, Makefile.modinst after `strip` and before signing): strip
+//!   `<extmod or objtree>/.module-common.o`. Each input's source comes from its `.cmd` file
+//!   through the one resolver, `kpaths::tree`.
+//! * **refresh** (`--from BUILT.ko`, Makefile.modinst after `strip` and before signing): strip
 //!   renumbers the symtab and drops `STT_FILE`, so the installed copy's paths are carried over
 //!   from the build-tree `.ko`'s (fresh) section, matching entries by (name, value, binding and
 //!   type, section name). An entry that matches two different paths gets none: a bare name is
@@ -17,19 +23,33 @@
 //!   locals of the inputs. They are matched greedily by name against that sequence; an input's
 //!   `STT_FILE` symbol (gcc writes only the basename) is just one more name to match, and
 //!   inputs without one (assembly) still match by their other locals. Symbols that `ld`
-//!   dropped (discarded sections) are skipped over.
+//!   dropped (discarded sections) are skipped over. Mapping symbols (`$x`, `$d`, ... of arm64,
+//!   ARM, RISC-V) take no part: the linker adds and merges them, so matching by their names
+//!   would derail the sequence, and the kernel never prints them.
 //! * A defined global belongs to the input that defines it (a strong definition beats a weak
 //!   one; among equals, the first in link order, as ld resolves them).
 //! * A defined global that no input defines was defined by the module linker script
 //!   (`__start_alloc_tags`, ...) and gets the script's source, `scripts/module.lds.S`.
-//! * Undefined, unnamed and section symbols get no path.
+//! * A prefix symbol that no input defines (`__pfx_<f>` or `__cfi_<f>`: objtool adds them to the
+//!   linked `<mod>.o` of a multi-object module) belongs to the function it precedes.
+//! * Undefined, unnamed, section and mapping symbols get no path.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::path::Path;
+use std::path::PathBuf;
 
-use super::elf::{ElfFile, SymbolTable, STB_LOCAL, STB_WEAK, STT_SECTION};
-use super::srcpath::{self, Trees};
-use modpost::kallsyms_paths;
+use kpaths::elf::ElfFile;
+use kpaths::elf::Symbol;
+use kpaths::elf::SymbolTable;
+use kpaths::module_section;
+use kpaths::tree::Trees;
+use kpaths::Context;
+use kpaths::Error;
+use kpaths::Result;
+
+const USAGE: &str = "usage: modpost-rs ko-paths [--srctree DIR] [--objtree DIR] [--extmod DIR] \
+[--from BUILT.ko] [--quiet] MODULE.ko...";
 
 /// Options of one `ko-paths` run.
 #[derive(Debug)]
@@ -40,14 +60,97 @@ pub(crate) struct KoOptions {
     pub(crate) from: Option<PathBuf>,
 }
 
+/// The parsed command line.
+#[derive(Debug)]
+struct KoArgs {
+    srctree: PathBuf,
+    objtree: PathBuf,
+    extmod: Option<PathBuf>,
+    from: Option<PathBuf>,
+    quiet: bool,
+    modules: Vec<PathBuf>,
+}
+
+fn parse_args(args: Vec<OsString>) -> std::result::Result<KoArgs, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut out = KoArgs {
+        srctree: PathBuf::from("."),
+        objtree: PathBuf::from("."),
+        extmod: None,
+        from: None,
+        quiet: false,
+        modules: Vec::new(),
+    };
+    let mut p = lexopt::Parser::from_args(args);
+    while let Some(arg) = p.next()? {
+        match arg {
+            Long("srctree") => out.srctree = p.value()?.into(),
+            Long("objtree") => out.objtree = p.value()?.into(),
+            // An empty value (KBUILD_EXTMOD unset in the Makefile) means an in-tree build.
+            Long("extmod") => {
+                let v = p.value()?;
+                out.extmod = (!v.is_empty()).then(|| v.into());
+            }
+            Long("from") => out.from = Some(p.value()?.into()),
+            Long("quiet") => out.quiet = true,
+            Value(v) => out.modules.push(v.into()),
+            _ => return Err(arg.unexpected()),
+        }
+    }
+    if out.modules.is_empty() {
+        return Err("no MODULE.ko given".into());
+    }
+    if out.from.is_some() && out.modules.len() != 1 {
+        return Err("--from takes exactly one MODULE.ko".into());
+    }
+    Ok(out)
+}
+
+/// Entry point: the exit status (0 ok, 1 error, 2 usage).
+pub(super) fn run(args: Vec<OsString>) -> i32 {
+    let args = match parse_args(args) {
+        Ok(a) => a,
+        Err(e) => return super::usage_error("ko-paths", USAGE, e),
+    };
+    let trees = match Trees::new(&args.srctree, &args.objtree, args.extmod.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("modpost-rs ko-paths: {e}");
+            return 1;
+        }
+    };
+    let opts = KoOptions {
+        trees,
+        from: args.from,
+    };
+    let mut status = 0;
+    for m in &args.modules {
+        match process(&opts, m) {
+            Ok(report) => {
+                if !args.quiet && !report.unmatched.is_empty() {
+                    eprintln!(
+                        "modpost-rs ko-paths: warning: {}: {} symbols without a path: {}",
+                        m.display(),
+                        report.unmatched.len(),
+                        report.unmatched.join(" ")
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("modpost-rs ko-paths: {e}");
+                status = 1;
+            }
+        }
+    }
+    status
+}
+
 /// What one input object contributes.
 #[derive(Debug, Default)]
 struct Member {
     /// Path stored for its symbols (`None`: its `.cmd` names no source).
     path: Option<String>,
-    /// Its local, named, non-section symbols in symtab order.
-    locals: Vec<Vec<u8>>,
-    /// Positions in `locals` of each name.
+    /// Positions in its sequence of local, named, non-section, non-mapping symbols, by name.
     positions: HashMap<Vec<u8>, Vec<usize>>,
 }
 
@@ -61,22 +164,25 @@ pub(crate) struct KoReport {
     pub(crate) symbols: usize,
     /// Symbols that got a path.
     pub(crate) with_path: usize,
-    /// Defined, named, non-section symbols left without a path.
+    /// Named definitions left without a path.
     pub(crate) unmatched: Vec<String>,
 }
 
 /// The input objects of `ko` as Makefile.modfinal links them.
-pub(crate) fn link_inputs(trees: &Trees, ko: &Path) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn link_inputs(trees: &Trees, ko: &Path) -> Result<Vec<PathBuf>> {
     let stem = ko.with_extension("");
-    let module_object = stem.with_extension("o");
-    let mut inputs = srcpath::members_of(trees, &module_object)?;
+    let mut inputs = trees.members_of(&stem.with_extension("o"))?;
     inputs.push(PathBuf::from(format!("{}.mod.o", stem.display())));
-    let common = match &trees.extmod {
+    inputs.push(match &trees.extmod {
         Some(dir) => dir.join(".module-common.o"),
         None => PathBuf::from(".module-common.o"),
-    };
-    inputs.push(common);
+    });
     Ok(inputs)
+}
+
+/// Takes part in the attribution of locals: named, not a section, not a mapping symbol.
+fn matchable(sym: &Symbol<'_>) -> bool {
+    !sym.name.is_empty() && !sym.is_section() && !kpaths::elf::is_mapping_symbol(sym.name)
 }
 
 fn read_member(
@@ -84,32 +190,29 @@ fn read_member(
     object: &Path,
     globals: &mut GlobalMap,
     index: usize,
-) -> Result<Member, String> {
+) -> Result<Member> {
     let file = trees.resolve(object);
-    let data = std::fs::read(&file)
-        .map_err(|e| format!("{}: {}", file.display(), crate::diag::strerror(&e)))?;
-    let elf = ElfFile::parse(&data).map_err(|e| format!("{}: {e}", file.display()))?;
+    let data = kpaths::fs::read(&file)?;
+    let elf = ElfFile::parse(&data).context(file.display())?;
     let symtab = elf
-        .symtab()
-        .map_err(|e| format!("{}: {e}", file.display()))?
-        .ok_or_else(|| format!("{}: no symbol table", file.display()))?;
+        .symbols()
+        .context(file.display())?
+        .ok_or_else(|| Error::new(format!("{}: no symbol table", file.display())))?;
     let mut member = Member {
-        path: srcpath::source_of(trees, object)?,
+        path: trees.source_of(object)?,
         ..Member::default()
     };
-    for sym in &symtab.symbols {
-        if sym.name.is_empty() || sym.kind == STT_SECTION {
-            continue;
-        }
-        if sym.bind == STB_LOCAL {
+    let mut next = 0;
+    for sym in symtab.symbols.iter().filter(|s| matchable(s)) {
+        if sym.is_local() {
             member
                 .positions
                 .entry(sym.name.to_vec())
                 .or_default()
-                .push(member.locals.len());
-            member.locals.push(sym.name.to_vec());
+                .push(next);
+            next += 1;
         } else if sym.is_defined() {
-            let strong = sym.bind != STB_WEAK;
+            let strong = !sym.is_weak();
             match globals.get(sym.name) {
                 Some(&(_, true)) => {}
                 Some(&(_, false)) if !strong => {}
@@ -122,9 +225,8 @@ fn read_member(
     Ok(member)
 }
 
-/// Which input each `.ko` symbol comes from.
-/// `linker_script` is the input that owns globals no object defines (symbols the module linker
-/// script defines, such as `__start_alloc_tags`).
+/// Which input each `.ko` symbol comes from. `linker_script` is the input that owns globals no
+/// object defines (symbols the module linker script defines, such as `__start_alloc_tags`).
 fn attribute(
     symtab: &SymbolTable<'_>,
     members: &[Member],
@@ -132,29 +234,26 @@ fn attribute(
     linker_script: Option<usize>,
 ) -> Vec<Option<usize>> {
     let mut out = Vec::with_capacity(symtab.symbols.len());
-    // Next unmatched local: (input, position in its locals).
+    // Next unmatched local: (input, position in its local sequence).
     let (mut cur_m, mut cur_p) = (0usize, 0usize);
     for sym in &symtab.symbols {
-        if sym.name.is_empty() || sym.kind == STT_SECTION || !sym.is_defined() {
+        if !matchable(sym) || !sym.is_defined() {
             out.push(None);
             continue;
         }
-        if sym.bind != STB_LOCAL {
+        if !sym.is_local() {
             out.push(globals.get(sym.name).map(|&(m, _)| m).or(linker_script));
             continue;
         }
-        let mut found = None;
-        for (m, member) in members.iter().enumerate().skip(cur_m) {
-            let from = if m == cur_m { cur_p } else { 0 };
-            if let Some(&p) = member
-                .positions
-                .get(sym.name)
-                .and_then(|ps| ps.iter().find(|&&p| p >= from))
-            {
-                found = Some((m, p));
-                break;
-            }
-        }
+        let found = members
+            .iter()
+            .enumerate()
+            .skip(cur_m)
+            .find_map(|(m, member)| {
+                let from = if m == cur_m { cur_p } else { 0 };
+                let ps = member.positions.get(sym.name)?;
+                ps.iter().find(|&&p| p >= from).map(|&p| (m, p))
+            });
         match found {
             Some((m, p)) => {
                 cur_m = m;
@@ -167,26 +266,35 @@ fn attribute(
     out
 }
 
-/// SHF_ALLOC: a section the loader maps by itself.
-const SHF_ALLOC: u64 = 2;
-
-/// Is this a symbol that must have a path for the section to be complete?
-pub(crate) fn needs_path(sym: &super::elf::Symbol<'_>) -> bool {
-    !sym.name.is_empty()
-        && sym.kind != STT_SECTION
-        && sym.kind != super::elf::STT_FILE
-        && sym.is_defined()
+/// The function a prefix symbol precedes: `__pfx_<f>` (objtool's padding before `<f>` with
+/// CONFIG_PREFIX_SYMBOLS) or `__cfi_<f>` (the kCFI preamble), the `<f>` that starts where the
+/// prefix ends in the same section (or, failing that, any `<f>` in that section).
+pub(crate) fn prefixed_function(symtab: &SymbolTable<'_>, sym: &Symbol<'_>) -> Option<usize> {
+    let target = kpaths::elf::prefixed_name(sym.name)?;
+    let candidates: Vec<usize> = symtab
+        .symbols
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.name == target && s.section == sym.section && s.is_defined())
+        .map(|(i, _)| i)
+        .collect();
+    let end = sym.st_value.wrapping_add(sym.st_size);
+    candidates
+        .iter()
+        .copied()
+        .find(|&i| symtab.symbols[i].st_value == end)
+        .or_else(|| candidates.first().copied())
 }
 
-/// Compute the per-symbol paths of `ko` (emit mode).
+/// The per-symbol paths of `ko` (emit mode).
 fn paths_from_inputs(
     opts: &KoOptions,
     ko: &Path,
     symtab: &SymbolTable<'_>,
-) -> Result<Vec<Option<String>>, String> {
+) -> Result<Vec<Option<String>>> {
     let inputs = link_inputs(&opts.trees, ko)?;
     let mut globals = GlobalMap::new();
-    let mut members = Vec::with_capacity(inputs.len());
+    let mut members = Vec::with_capacity(inputs.len() + 1);
     for (i, input) in inputs.iter().enumerate() {
         members.push(read_member(&opts.trees, input, &mut globals, i)?);
     }
@@ -196,14 +304,23 @@ fn paths_from_inputs(
     let linker_script = match opts.trees.resolve(lds).is_file() {
         true => {
             members.push(Member {
-                path: srcpath::source_of(&opts.trees, lds)?,
+                path: opts.trees.source_of(lds)?,
                 ..Member::default()
             });
             Some(members.len() - 1)
         }
         false => None,
     };
-    let owners = attribute(symtab, &members, &globals, linker_script);
+    let mut owners = attribute(symtab, &members, &globals, linker_script);
+    // Prefix symbols no input defines were added to the linked object by objtool.
+    for (i, sym) in symtab.symbols.iter().enumerate() {
+        let unowned = owners[i].is_none() || (owners[i] == linker_script && !sym.is_local());
+        if unowned && !globals.contains_key(sym.name) && matchable(sym) && sym.is_defined() {
+            if let Some(f) = prefixed_function(symtab, sym) {
+                owners[i] = owners[f];
+            }
+        }
+    }
     Ok(owners
         .into_iter()
         .map(|m| m.and_then(|m| members.get(m)).and_then(|m| m.path.clone()))
@@ -213,40 +330,39 @@ fn paths_from_inputs(
 /// Key that survives `strip`: everything about a symbol but its index and name offset.
 type CarryKey = (Vec<u8>, u64, u8, u8, Vec<u8>);
 
-fn carry_key(elf: &ElfFile<'_>, sym: &super::elf::Symbol<'_>) -> CarryKey {
+fn carry_key(elf: &ElfFile<'_>, sym: &Symbol<'_>) -> CarryKey {
     let section = match sym.section {
-        Some(s) => elf
-            .section_name(s as usize)
-            .map(<[u8]>::to_vec)
-            .unwrap_or_default(),
-        None => format!("#{}", sym.shndx).into_bytes(),
+        Some(s) => elf.section_name(s).map(<[u8]>::to_vec).unwrap_or_default(),
+        None => format!("#{}", sym.st_shndx.0).into_bytes(),
     };
-    (sym.name.to_vec(), sym.value, sym.bind, sym.kind, section)
+    (
+        sym.name.to_vec(),
+        sym.st_value,
+        sym.st_bind.0,
+        sym.st_type.0,
+        section,
+    )
 }
 
 /// Why refresh mode could not use the build-tree module.
 enum FromError {
     /// It cannot be read or parsed: an error.
-    Fatal(String),
+    Fatal(Error),
     /// It has no fresh section (built without the tool): nothing to carry over.
     Unusable(String),
 }
 
-/// Compute the per-symbol paths of `ko` from the fresh section of `from` (refresh mode).
+/// The per-symbol paths of `ko` from the fresh section of `from` (refresh mode).
 fn paths_from_built(
     from: &Path,
     elf: &ElfFile<'_>,
     symtab: &SymbolTable<'_>,
-) -> Result<Vec<Option<String>>, FromError> {
-    let data = std::fs::read(from).map_err(|e| {
-        FromError::Fatal(format!("{}: {}", from.display(), crate::diag::strerror(&e)))
-    })?;
-    let data = data
-        .get(..super::elf::unsigned_len(&data).unwrap_or(data.len()))
-        .unwrap_or_default();
-    let built =
-        ElfFile::parse(data).map_err(|e| FromError::Fatal(format!("{}: {e}", from.display())))?;
-    let (built_symtab, section) = read_fresh_section(&built)
+) -> std::result::Result<Vec<Option<String>>, FromError> {
+    let data = kpaths::fs::read(from).map_err(FromError::Fatal)?;
+    let built = ElfFile::parse(module_section::unsigned(&data))
+        .context(from.display())
+        .map_err(FromError::Fatal)?;
+    let (built_symtab, section) = module_section::read_section(&built)
         .map_err(|e| FromError::Unusable(format!("{}: {e}", from.display())))?;
     let mut map: HashMap<CarryKey, Option<Vec<u8>>> = HashMap::new();
     for (i, sym) in built_symtab.symbols.iter().enumerate() {
@@ -273,62 +389,25 @@ fn paths_from_built(
         .collect())
 }
 
-/// The symtab of `elf` and its `.kallsyms_paths`, which must be present, valid and fresh.
-pub(crate) fn read_fresh_section<'d>(
-    elf: &ElfFile<'d>,
-) -> Result<(SymbolTable<'d>, kallsyms_paths::KallsymsPaths), String> {
-    let symtab = elf
-        .symtab()
-        .map_err(|e| e.to_string())?
-        .ok_or("no symbol table")?;
-    let index = elf
-        .find_section(kallsyms_paths::SECTION_NAME.as_bytes())
-        .map_err(|e| e.to_string())?
-        .ok_or("no .kallsyms_paths section")?;
-    let header = &elf.sections[index];
-    // The loader's conditions for using the section at all.
-    if header.sh_type == super::elf::SHT_NOBITS
-        || header.sh_flags & SHF_ALLOC != 0
-        || header.sh_offset % 4 != 0
-    {
-        return Err(format!(
-            ".kallsyms_paths has type {}, flags {:#x}, offset {:#x} (needs contents, no SHF_ALLOC, 4-aligned)",
-            header.sh_type, header.sh_flags, header.sh_offset
-        ));
-    }
-    let data = elf.section_data(index).map_err(|e| e.to_string())?;
-    let section = kallsyms_paths::decode(data, elf.layout.big_endian)
-        .map_err(|e| format!(".kallsyms_paths {e}"))?;
-    let crc = kallsyms_paths::symtab_crc(symtab.data, symtab.strtab);
-    if !section.matches(symtab.symbols.len(), crc) {
-        return Err(format!(
-            "stale .kallsyms_paths: made for {} symbols with crc {:#010x}, symtab has {} with crc {crc:#010x}",
-            section.num_syms,
-            section.crc,
-            symtab.symbols.len()
-        ));
-    }
-    Ok((symtab, section))
-}
-
 /// The bytes of `ko` (contents `data`) with a fresh `.kallsyms_paths`, and what went into it.
 /// In refresh mode, `Ok(None)` means the build-tree module has no fresh section to carry over.
 pub(crate) fn emit(
     opts: &KoOptions,
     ko: &Path,
     data: &[u8],
-) -> Result<Option<(Vec<u8>, KoReport)>, String> {
-    if super::elf::unsigned_len(data).is_some() {
-        return Err(format!(
-            "{}: module is signed; add .kallsyms_paths before signing (strip the signature and re-sign afterwards)",
+) -> Result<Option<(Vec<u8>, KoReport)>> {
+    if module_section::unsigned_len(data).is_some() {
+        return Err(Error::new(format!(
+            "{}: module is signed; add .kallsyms_paths before signing (strip the signature and \
+             re-sign afterwards)",
             ko.display()
-        ));
+        )));
     }
-    let elf = ElfFile::parse(data).map_err(|e| format!("{}: {e}", ko.display()))?;
+    let elf = ElfFile::parse(data).context(ko.display())?;
     let symtab = elf
-        .symtab()
-        .map_err(|e| format!("{}: {e}", ko.display()))?
-        .ok_or_else(|| format!("{}: no symbol table", ko.display()))?;
+        .symbols()
+        .context(ko.display())?
+        .ok_or_else(|| Error::new(format!("{}: no symbol table", ko.display())))?;
     let paths = match &opts.from {
         Some(from) => match paths_from_built(from, &elf, &symtab) {
             Ok(p) => p,
@@ -360,26 +439,30 @@ pub(crate) fn emit(
         .iter()
         .map(|p| p.as_deref().map(str::as_bytes))
         .collect();
-    let crc = kallsyms_paths::symtab_crc(symtab.data, symtab.strtab);
-    let payload = kallsyms_paths::encode(&refs, crc, elf.layout.big_endian)
-        .map_err(|e| format!("{}: {e}", ko.display()))?;
-    let out = super::append::with_section(&elf, kallsyms_paths::SECTION_NAME.as_bytes(), &payload)
-        .map_err(|e| format!("{}: {e}", ko.display()))?;
+    let crc = module_section::symtab_crc(symtab.bytes, symtab.strtab);
+    let payload = module_section::encode(&refs, crc, elf.endian)
+        .map_err(|e| Error::new(format!("{}: {e}", ko.display())))?;
+    let out =
+        kpaths::elf::append::with_section(&elf, module_section::SECTION_NAME.as_bytes(), &payload)
+            .context(ko.display())?;
     Ok(Some((out, report)))
 }
 
-/// Process one module: compute its paths and rewrite it with the section in place (the file
-/// is left untouched, mtime included, if nothing changes).
-pub(crate) fn process(opts: &KoOptions, ko: &Path) -> Result<KoReport, String> {
+/// A symbol the section must give a path for it to be complete: one the kernel can print.
+pub(crate) fn needs_path(sym: &Symbol<'_>) -> bool {
+    sym.is_named_definition() && !kpaths::elf::is_mapping_symbol(sym.name)
+}
+
+/// Processes one module: computes its paths and rewrites it with the section in place (the
+/// file is left untouched, mtime included, if nothing changes).
+pub(crate) fn process(opts: &KoOptions, ko: &Path) -> Result<KoReport> {
     let file = opts.trees.resolve(ko);
-    let data = std::fs::read(&file)
-        .map_err(|e| format!("{}: {}", ko.display(), crate::diag::strerror(&e)))?;
+    let data = std::fs::read(&file).map_err(|e| Error::io(ko.display(), &e))?;
     let Some((out, report)) = emit(opts, ko, &data)? else {
         return Ok(KoReport::default());
     };
     if out != data {
-        super::append::write_atomically(&file, &out)
-            .map_err(|e| format!("{}: {}", ko.display(), crate::diag::strerror(&e)))?;
+        kpaths::fs::write_atomically(&file, &out).map_err(|e| Error::io(ko.display(), &e))?;
     }
     Ok(report)
 }

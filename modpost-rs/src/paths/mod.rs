@@ -1,103 +1,71 @@
-//! Source-path passes (subcommands of modpost-rs that are not part of the C drop-in):
-//! `.kallsyms_paths` emission for `.ko` files, `verify`, and the per-archive manifests.
+//! The source-path subcommands of modpost-rs (not part of the C drop-in):
+//!
+//! | subcommand | file | Kbuild step |
+//! |---|---|---|
+//! | `manifest` | [`manifest`] | after every `ar` of built-in.a/lib.a/vmlinux.a (patch 0002) |
+//! | `ko-paths` | [`ko`] | Makefile.modfinal after the link; Makefile.modinst after strip (0007) |
+//! | `verify` | [`verify`] | CI: a build or install tree, optionally against the C modpost |
+//!
+//! Every subcommand parses its options with lexopt, with one convention: long options, the
+//! value as the next word or after `=` (`--srctree DIR`, `--srctree=DIR`), `--` ends the
+//! options. A usage error prints the problem and the usage line and exits 2; a failure exits 1.
 
-mod append;
-mod elf;
 mod ko;
 mod manifest;
-mod srcpath;
 mod verify;
 
-use std::path::PathBuf;
+use std::ffi::OsString;
 
-const KO_PATHS_USAGE: &str =
-    "usage: modpost-rs ko-paths [--srctree DIR] [--objtree DIR] [--extmod DIR] \
-[--from BUILT.ko] [--quiet] MODULE.ko...";
-
-/// Run a path subcommand if `args[1]` names one; `None` means "not ours, run modpost".
-pub(crate) fn run_subcommand(args: &[String]) -> Option<i32> {
-    match args.get(1).map(String::as_str) {
-        Some("ko-paths") => Some(run_ko_paths(args.get(2..).unwrap_or_default())),
-        Some("verify") => Some(run_verify(args.get(2..).unwrap_or_default())),
-        Some("manifest") => Some(manifest::run(args.get(2..).unwrap_or_default())),
+/// Runs the subcommand `args[1]` names; `None` means "not ours, run modpost".
+pub(crate) fn run_subcommand(args: &[OsString]) -> Option<i32> {
+    let rest = || args.get(2..).unwrap_or_default().to_vec();
+    match args.get(1).and_then(|a| a.to_str()) {
+        Some("ko-paths") => Some(ko::run(rest())),
+        Some("verify") => Some(verify::run(rest())),
+        Some("manifest") => Some(manifest::run(rest())),
         _ => None,
     }
 }
 
-fn run_verify(args: &[String]) -> i32 {
-    // verify parses its own options (--json, --against, --paths/--no-paths).
-    verify::run(args)
+/// A usage error of `subcommand`: the message and the usage line on stderr, exit status 2.
+pub(crate) fn usage_error(subcommand: &str, usage: &str, err: impl std::fmt::Display) -> i32 {
+    eprintln!("modpost-rs {subcommand}: {err}\n{usage}");
+    2
 }
 
-fn run_ko_paths(args: &[String]) -> i32 {
-    let mut srctree = PathBuf::from(".");
-    let mut objtree = PathBuf::from(".");
-    let mut extmod: Option<PathBuf> = None;
-    let mut from: Option<PathBuf> = None;
-    let mut quiet = false;
-    let mut modules = Vec::new();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| match it.next() {
-            Some(v) => Ok(PathBuf::from(v)),
-            None => Err(format!("modpost-rs ko-paths: {name} needs a value")),
-        };
-        let r = match arg.as_str() {
-            "--srctree" => value("--srctree").map(|v| srctree = v),
-            "--objtree" => value("--objtree").map(|v| objtree = v),
-            // An empty value (KBUILD_EXTMOD unset in the Makefile) means an in-tree build.
-            "--extmod" => {
-                value("--extmod").map(|v| extmod = (!v.as_os_str().is_empty()).then_some(v))
-            }
-            "--from" => value("--from").map(|v| from = Some(v)),
-            "--quiet" => {
-                quiet = true;
-                Ok(())
-            }
-            s if s.starts_with('-') => Err(format!("modpost-rs ko-paths: unknown option {s}")),
-            s => {
-                modules.push(PathBuf::from(s));
-                Ok(())
-            }
-        };
-        if let Err(e) = r {
-            eprintln!("{e}\n{KO_PATHS_USAGE}");
-            return 2;
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(v: &[&str]) -> Vec<OsString> {
+        v.iter().map(OsString::from).collect()
     }
-    if modules.is_empty() || (from.is_some() && modules.len() != 1) {
-        eprintln!("{KO_PATHS_USAGE}\n(--from takes exactly one MODULE.ko)");
-        return 2;
+
+    #[test]
+    fn dispatch_and_usage_errors() {
+        assert_eq!(
+            run_subcommand(&args(&["modpost-rs", "-M", "-o", "x"])),
+            None
+        );
+        assert_eq!(run_subcommand(&args(&["modpost-rs"])), None);
+        assert_eq!(run_subcommand(&args(&["modpost-rs", "ko-paths"])), Some(2));
+        assert_eq!(
+            run_subcommand(&args(&["modpost-rs", "ko-paths", "--bogus", "a.ko"])),
+            Some(2)
+        );
+        assert_eq!(
+            run_subcommand(&args(&["modpost-rs", "ko-paths", "--srctree"])),
+            Some(2)
+        );
+        assert_eq!(run_subcommand(&args(&["modpost-rs", "verify"])), Some(2));
+        assert_eq!(run_subcommand(&args(&["modpost-rs", "manifest"])), Some(2));
+        assert_eq!(
+            run_subcommand(&args(&["modpost-rs", "ko-paths", "/nonexistent/x.ko"])),
+            Some(1)
+        );
+        assert_eq!(
+            run_subcommand(&args(&["modpost-rs", "verify", "/nonexistent"])),
+            Some(2)
+        );
     }
-    let trees = match srcpath::Trees::new(&srctree, &objtree, extmod.as_deref()) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!(
-                "modpost-rs ko-paths: current directory: {}",
-                crate::diag::strerror(&e)
-            );
-            return 1;
-        }
-    };
-    let opts = ko::KoOptions { trees, from };
-    let mut status = 0;
-    for m in &modules {
-        match ko::process(&opts, m) {
-            Ok(report) => {
-                if !quiet && !report.unmatched.is_empty() {
-                    eprintln!(
-                        "modpost-rs ko-paths: warning: {}: {} symbols without a path: {}",
-                        m.display(),
-                        report.unmatched.len(),
-                        report.unmatched.join(" ")
-                    );
-                }
-            }
-            Err(e) => {
-                eprintln!("modpost-rs ko-paths: {e}");
-                status = 1;
-            }
-        }
-    }
-    status
 }

@@ -10,7 +10,7 @@
 //!   complete `.kallsyms_paths` section; a module without the section at all while paths are on
 //!   was built without the feature, which is a different problem from a stale section;
 //! * a `vmlinux` at the top of the tree has kallsyms tables that decode cleanly, and with paths
-//!   on every name in them carries a `path:` prefix;
+//!   on a path side table that gives every symbol a path (`__pfx_<f>` the path of `<f>`);
 //! * with `--against`, the tree's recorded modpost command runs once with the C tool and once
 //!   with this binary, each in a scratch copy of the inputs, and every output must match.
 //!
@@ -20,12 +20,16 @@
 mod against;
 mod vmlinux;
 
+use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::path::PathBuf;
 
-use super::elf::ElfFile;
-use modpost::kallsyms_paths;
+use kpaths::elf::ElfFile;
+use kpaths::error::strerror;
+use kpaths::module_section;
+use kpaths::module_section::SectionProblem;
 
 const USAGE: &str =
     "usage: modpost-rs verify [--json] [--against C_MODPOST] [--paths | --no-paths] TREE...";
@@ -45,6 +49,8 @@ pub(crate) enum Kind {
     Stale,
     /// A symbol (module or vmlinux) without a source path.
     NoPath,
+    /// A symbol whose path cannot be right (a prefix symbol with another path than its function).
+    WrongPath,
     /// vmlinux kallsyms tables that cannot be decoded or are inconsistent.
     KallsymsTables,
     /// An output of modpost-rs differs from the C modpost's (file contents, stderr, exit code).
@@ -63,6 +69,7 @@ impl Kind {
             Kind::BadSection => "bad-section",
             Kind::Stale => "stale",
             Kind::NoPath => "no-path",
+            Kind::WrongPath => "wrong-path",
             Kind::KallsymsTables => "kallsyms-tables",
             Kind::DiffersFromC => "differs-from-c",
             Kind::AgainstFailed => "against-failed",
@@ -109,28 +116,18 @@ struct Options {
     trees: Vec<PathBuf>,
 }
 
-fn parse_args(args: &[String]) -> Result<Options, String> {
+fn parse_args(args: Vec<OsString>) -> Result<Options, lexopt::Error> {
+    use lexopt::prelude::*;
     let mut o = Options::default();
-    let mut it = args.iter();
-    let mut only_trees = false;
-    while let Some(a) = it.next() {
-        if only_trees || !a.starts_with('-') || a == "-" {
-            o.trees.push(PathBuf::from(a));
-            continue;
-        }
-        match a.as_str() {
-            "--" => only_trees = true,
-            "--json" => o.json = true,
-            "--paths" => o.forced_paths = Some(true),
-            "--no-paths" => o.forced_paths = Some(false),
-            "--against" => {
-                let tool = it.next().ok_or("--against needs the C modpost")?;
-                o.against = Some(PathBuf::from(tool));
-            }
-            s => match s.strip_prefix("--against=") {
-                Some(tool) => o.against = Some(PathBuf::from(tool)),
-                None => return Err(format!("unknown option {s}")),
-            },
+    let mut p = lexopt::Parser::from_args(args);
+    while let Some(arg) = p.next()? {
+        match arg {
+            Long("json") => o.json = true,
+            Long("paths") => o.forced_paths = Some(true),
+            Long("no-paths") => o.forced_paths = Some(false),
+            Long("against") => o.against = Some(p.value()?.into()),
+            Value(v) => o.trees.push(v.into()),
+            _ => return Err(arg.unexpected()),
         }
     }
     if o.trees.is_empty() {
@@ -219,19 +216,10 @@ pub(crate) fn check_module(path: &Path) -> Vec<String> {
 fn module_problems(path: &Path, paths_on: bool) -> Vec<Problem> {
     let data = match std::fs::read(path) {
         Ok(d) => d,
-        Err(e) => {
-            return vec![Problem::new(
-                path,
-                Kind::Unreadable,
-                crate::diag::strerror(&e),
-            )]
-        }
+        Err(e) => return vec![Problem::new(path, Kind::Unreadable, strerror(&e))],
     };
     // A signed module: the signature is not part of the ELF file.
-    let data = data
-        .get(..super::elf::unsigned_len(&data).unwrap_or(data.len()))
-        .unwrap_or_default();
-    let elf = match ElfFile::parse(data) {
+    let elf = match ElfFile::parse(module_section::unsigned(&data)) {
         Ok(e) => e,
         Err(e) => {
             return vec![Problem::new(
@@ -241,40 +229,33 @@ fn module_problems(path: &Path, paths_on: bool) -> Vec<Problem> {
             )]
         }
     };
-    match elf.find_section(kallsyms_paths::SECTION_NAME.as_bytes()) {
-        Err(e) => return vec![Problem::new(path, Kind::BadElf, e.to_string())],
-        Ok(None) if paths_on => {
+    let (symtab, section) = match module_section::read_section(&elf) {
+        Ok(x) => x,
+        // Paths off and no section: nothing to check. A section present while paths are off
+        // must still be fresh: the loader would use it.
+        Err(SectionProblem::Missing) if !paths_on => return Vec::new(),
+        Err(SectionProblem::Missing) => {
             return vec![Problem::new(
                 path,
                 Kind::BuiltWithoutPaths,
                 "built without source paths: no .kallsyms_paths section",
             )]
         }
-        // Paths off and no section: nothing to check.
-        Ok(None) => return Vec::new(),
-        // A section present while paths are off must still be fresh: the loader would use it.
-        Ok(Some(_)) => {}
-    }
-    let (symtab, section) = match super::ko::read_fresh_section(&elf) {
-        Ok(x) => x,
-        Err(e) => {
-            // read_fresh_section's staleness message is the only one starting with "stale";
-            // everything else it reports is about the symtab or the section's own shape.
-            let kind = if e.starts_with("stale ") {
-                Kind::Stale
-            } else if e == "no symbol table" {
-                Kind::BadElf
-            } else {
-                Kind::BadSection
-            };
-            let hint = match kind {
-                Kind::Stale => {
-                    " (the symbol table changed after ko-paths ran; after strip, \
-                     refresh with ko-paths --from BUILT.ko)"
-                }
-                _ => "",
-            };
-            return vec![Problem::new(path, kind, format!("{e}{hint}"))];
+        Err(e @ SectionProblem::Stale { .. }) => {
+            return vec![Problem::new(
+                path,
+                Kind::Stale,
+                format!(
+                    "{e} (the symbol table changed after ko-paths ran; after strip, refresh \
+                     with ko-paths --from BUILT.ko)"
+                ),
+            )]
+        }
+        Err(e @ SectionProblem::NoSymtab) => {
+            return vec![Problem::new(path, Kind::BadElf, e.to_string())]
+        }
+        Err(e @ SectionProblem::Malformed(_)) => {
+            return vec![Problem::new(path, Kind::BadSection, e.to_string())]
         }
     };
     symtab
@@ -337,7 +318,7 @@ struct TreeReport {
 fn check_tree(opts: &Options, tree: &Path) -> Result<TreeReport, String> {
     let mut modules = Vec::new();
     find_modules(tree, &mut modules)
-        .map_err(|e| format!("{}: {}", tree.display(), crate::diag::strerror(&e)))?;
+        .map_err(|e| format!("{}: {}", tree.display(), strerror(&e)))?;
     modules.sort();
     let config = TreeConfig::find(tree);
     let paths = paths_setting(opts.forced_paths, &config);
@@ -367,13 +348,10 @@ fn check_tree(opts: &Options, tree: &Path) -> Result<TreeReport, String> {
 }
 
 /// Run `verify` with the arguments after the word `verify`; returns the exit status.
-pub(crate) fn run(args: &[String]) -> i32 {
+pub(crate) fn run(args: Vec<OsString>) -> i32 {
     let opts = match parse_args(args) {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("modpost-rs verify: {e}\n{USAGE}");
-            return 2;
-        }
+        Err(e) => return super::usage_error("verify", USAGE, e),
     };
     let mut reports = Vec::new();
     for tree in &opts.trees {
@@ -512,21 +490,23 @@ fn json_report(
 mod tests {
     use super::*;
 
-    fn args(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
+    fn args(a: &[&str]) -> Vec<OsString> {
+        a.iter().map(OsString::from).collect()
     }
 
     #[test]
     fn options_parse_and_usage_errors() {
-        let o = parse_args(&args(&["--json", "--against", "cm", "--no-paths", "t"])).unwrap();
+        let o = parse_args(args(&["--json", "--against", "cm", "--no-paths", "t"])).unwrap();
         assert!(o.json);
         assert_eq!(o.against, Some(PathBuf::from("cm")));
         assert_eq!(o.forced_paths, Some(false));
         assert_eq!(o.trees, vec![PathBuf::from("t")]);
-        assert!(parse_args(&args(&["--against"])).is_err());
-        assert!(parse_args(&args(&["--bogus", "t"])).is_err());
-        assert!(parse_args(&args(&["--paths"])).is_err());
-        assert_eq!(run(&args(&["--bogus", "t"])), 2);
+        let p = parse_args(args(&["--against=cm", "t"])).unwrap();
+        assert_eq!(p.against, Some(PathBuf::from("cm")));
+        assert!(parse_args(args(&["--against"])).is_err());
+        assert!(parse_args(args(&["--bogus", "t"])).is_err());
+        assert!(parse_args(args(&["--paths"])).is_err());
+        assert_eq!(run(args(&["--bogus", "t"])), 2);
     }
 
     #[test]

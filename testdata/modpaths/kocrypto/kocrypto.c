@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kocrypto - a Call Trace through an in-tree multi-object module (kbuild/test-modpaths.sh
- * intree). It registers a dummy cipher whose cra_init dumps the stack, then allocates it:
+ * kocrypto - a Call Trace through an in-tree multi-object module (kbuild/tests/consumers.sh).
+ * It registers a dummy cipher whose cra_init dumps the stack, then allocates it:
  * crypto.ko (api.o, cipher.o, compress.o) calls cra_init from crypto/api.c, so the trace
  * shows crypto/api.c frames with [crypto].
  */

@@ -100,7 +100,7 @@ fn recorded_args(tree: &Path) -> Result<Vec<String>, (PathBuf, String)> {
     let text = std::fs::read_to_string(&cmd_file).map_err(|e| {
         fail(format!(
             "cannot read the recorded modpost command: {}",
-            crate::diag::strerror(&e)
+            kpaths::error::strerror(&e)
         ))
     })?;
     // `savedcmd_<target> := <command>` (`cmd_` before Linux 6.4).
@@ -169,7 +169,7 @@ fn outputs(tree: &Path, args: &[String]) -> Result<Vec<String>, (PathBuf, String
         }
         let path = tree.join(&list);
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| (path.clone(), crate::diag::strerror(&e)))?;
+            .map_err(|e| (path.clone(), kpaths::error::strerror(&e)))?;
         for line in text.lines().filter(|l| !l.is_empty()) {
             let stem = line.strip_suffix(".o").unwrap_or(line);
             outs.push(format!("{stem}.mod.c"));
@@ -263,7 +263,7 @@ fn compare(tree: &Path, c_modpost: &Path) -> Result<Vec<Problem>, (PathBuf, Stri
     let fail_at = |p: &Path, what: &str, e: std::io::Error| {
         (
             p.to_path_buf(),
-            format!("{what}: {}", crate::diag::strerror(&e)),
+            format!("{what}: {}", kpaths::error::strerror(&e)),
         )
     };
     // The C tool runs in another directory, so a relative path must be made absolute here.

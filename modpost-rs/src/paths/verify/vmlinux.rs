@@ -1,16 +1,22 @@
 //! The vmlinux check of `verify`: its kallsyms tables decode cleanly (the shared decoder's
 //! consistency checks, the same ones `kallsyms-rs decode --check` runs) and, with source paths
-//! on, every name carries a `path:` prefix.
+//! on, its path side table gives every symbol a path, each prefix symbol (`__pfx_<f>`) that of
+//! the function it precedes.
 
+use std::collections::HashMap;
 use std::path::Path;
 
-use modpost::kallsyms_tables::{image, tables};
+use kpaths::elf::ElfFile;
+use kpaths::kallsyms::image;
+use kpaths::kallsyms::tables;
 
-use super::{Kind, Problem, TreeConfig};
+use super::Kind;
+use super::Problem;
+use super::TreeConfig;
 
-/// How many names without a path are listed one per line; the rest are only counted, since a
-/// vmlinux built without the feature would otherwise print a line for each of ~100k symbols.
-const LISTED_BARE_NAMES: usize = 50;
+/// How many symbols without a path (or with a wrong one) are listed one per line; the rest
+/// are only counted, since a broken table would otherwise print ~100k lines.
+const LISTED: usize = 50;
 
 /// Problems of the vmlinux at `image_path`.
 pub(super) fn check(
@@ -20,13 +26,11 @@ pub(super) fn check(
     paths_reason: &str,
 ) -> Vec<Problem> {
     let problem = |kind: Kind, detail: String| Problem::new(image_path, kind, detail);
-    let file = match std::fs::File::open(image_path) {
-        Ok(f) => f,
-        Err(e) => return vec![problem(Kind::Unreadable, crate::diag::strerror(&e))],
+    let mapped = match kpaths::fs::map(image_path) {
+        Ok(m) => m,
+        Err(e) => return vec![problem(Kind::Unreadable, e.to_string())],
     };
-    // Through a cache: only the headers, the symtab and the table sections are read.
-    let cache = object::ReadCache::new(file);
-    let raw = match image::find_tables(&cache) {
+    let raw = match ElfFile::parse(mapped.bytes()).and_then(|f| image::find_tables(&f)) {
         Ok(Some(raw)) => raw,
         // A kernel without CONFIG_KALLSYMS has no tables and needs none.
         Ok(None) if !config.kallsyms && !paths_on => return Vec::new(),
@@ -36,7 +40,7 @@ pub(super) fn check(
                 "no kallsyms tables (no kallsyms_num_syms in the symbol table)".into(),
             )]
         }
-        Err(e) => return vec![problem(Kind::KallsymsTables, e)],
+        Err(e) => return vec![problem(Kind::KallsymsTables, e.to_string())],
     };
     let parsed = match tables::parse(&raw) {
         Ok(p) => p,
@@ -66,39 +70,110 @@ pub(super) fn check(
     if !paths_on {
         return out;
     }
-    // The kernel prints these names as they are; an empty one is skipped by /proc/kallsyms.
+    let Some(paths) = &decoded.paths else {
+        // A decoding failure of the table is already among the problems.
+        if !out.iter().any(|p| p.detail.contains("kallsyms_path_")) {
+            out.push(problem(
+                Kind::NoPath,
+                format!("no path side table (kallsyms_path_num_runs) although {paths_reason}"),
+            ));
+        }
+        return out;
+    };
+    let digits = decoded.target.pointer_digits();
+    let show = |s: &tables::Symbol| {
+        format!(
+            "'{}' ({:0digits$x} {})",
+            String::from_utf8_lossy(&s.name),
+            s.addr,
+            char::from(s.kind)
+        )
+    };
+
+    // Every symbol the kernel shows (an empty name is skipped by /proc/kallsyms) has a path.
     let bare: Vec<&tables::Symbol> = decoded
         .symbols
         .iter()
-        .filter(|s| !s.name.is_empty() && !s.name.contains(&b':'))
+        .enumerate()
+        .filter(|(i, s)| !s.name.is_empty() && paths.path_of(*i).is_none())
+        .map(|(_, s)| s)
         .collect();
-    if bare.is_empty() {
-        return out;
-    }
-    out.push(problem(
-        Kind::NoPath,
-        format!(
-            "{} of {} kallsyms names have no path: prefix ({paths_reason}){}",
-            bare.len(),
-            decoded.symbols.len(),
-            if bare.len() > LISTED_BARE_NAMES {
-                format!("; the first {LISTED_BARE_NAMES} follow")
-            } else {
-                String::new()
-            }
-        ),
-    ));
-    let digits = decoded.target.pointer_digits();
-    for s in bare.iter().take(LISTED_BARE_NAMES) {
+    if !bare.is_empty() {
         out.push(problem(
             Kind::NoPath,
             format!(
-                "symbol '{}' ({:0digits$x} {}) has no path",
-                String::from_utf8_lossy(&s.name),
-                s.addr,
-                char::from(s.kind)
+                "{} of {} kallsyms symbols have no path ({paths_reason}){}",
+                bare.len(),
+                decoded.symbols.len(),
+                listed_note(bare.len())
             ),
         ));
+        for s in bare.iter().take(LISTED) {
+            out.push(problem(
+                Kind::NoPath,
+                format!("symbol {} has no path", show(s)),
+            ));
+        }
+    }
+
+    // A prefix symbol belongs to the function it precedes: the next symbol of that name.
+    let mut by_name: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    for (i, s) in decoded.symbols.iter().enumerate() {
+        by_name.entry(&s.name).or_default().push(i);
+    }
+    let mut wrong = Vec::new();
+    for (i, s) in decoded.symbols.iter().enumerate() {
+        let Some(target) = kpaths::elf::prefixed_name(&s.name) else {
+            continue;
+        };
+        let function = by_name.get(target).and_then(|c| {
+            c.iter()
+                .copied()
+                .filter(|&j| decoded.symbols[j].addr > s.addr)
+                .min_by_key(|&j| decoded.symbols[j].addr)
+        });
+        let Some(f) = function else {
+            continue;
+        };
+        if paths.path_of(i) != paths.path_of(f) {
+            wrong.push((i, f));
+        }
+    }
+    if !wrong.is_empty() {
+        out.push(problem(
+            Kind::WrongPath,
+            format!(
+                "{} prefix symbols have another path than the function they precede{}",
+                wrong.len(),
+                listed_note(wrong.len())
+            ),
+        ));
+        let path = |i: usize| {
+            paths.path_of(i).map_or_else(
+                || "no path".into(),
+                |p| String::from_utf8_lossy(p).into_owned(),
+            )
+        };
+        for &(i, f) in wrong.iter().take(LISTED) {
+            out.push(problem(
+                Kind::WrongPath,
+                format!(
+                    "symbol {} has path {}, its function {} has {}",
+                    show(&decoded.symbols[i]),
+                    path(i),
+                    show(&decoded.symbols[f]),
+                    path(f)
+                ),
+            ));
+        }
     }
     out
+}
+
+fn listed_note(n: usize) -> String {
+    if n > LISTED {
+        format!("; the first {LISTED} follow")
+    } else {
+        String::new()
+    }
 }

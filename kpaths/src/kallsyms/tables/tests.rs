@@ -5,7 +5,7 @@
 use super::*;
 
 const LE64: Target = Target {
-    big_endian: false,
+    endian: Endianness::Little,
     is_64: true,
 };
 
@@ -127,6 +127,7 @@ fn raw(b: &Built) -> RawTables<'_> {
         offsets: table("kallsyms_offsets", &b.offsets),
         relative_base: table("kallsyms_relative_base", &b.base),
         seqs_of_names: table("kallsyms_seqs_of_names", &b.seqs),
+        paths: None,
     }
 }
 
@@ -204,7 +205,7 @@ fn two_byte_lengths_and_markers_past_256() {
 #[test]
 fn address_arithmetic() {
     let t32 = Target {
-        big_endian: false,
+        endian: Endianness::Little,
         is_64: false,
     };
     assert_eq!(
@@ -247,17 +248,6 @@ fn mode_detection() {
     assert_eq!(detect_mode(&[], &[]), None);
     // Neither: unsorted.
     assert_eq!(detect_mode(&[0, 0x100, 0x10], &t), None);
-}
-
-#[test]
-fn byte_order() {
-    let be = Target {
-        big_endian: true,
-        is_64: false,
-    };
-    assert_eq!(be.u32([0, 0, 1, 2]), 0x102);
-    assert_eq!(be.u16([1, 2]), 0x102);
-    assert_eq!(LE64.u32([2, 1, 0, 0]), 0x102);
 }
 
 #[test]
@@ -516,29 +506,92 @@ fn random_corruption_never_panics() {
     }
 }
 
+/// Little-endian bytes of a path table, as kallsyms-rs writes them.
+struct BuiltPaths {
+    num_runs: Vec<u8>,
+    run_start: Vec<u8>,
+    run_path: Vec<u8>,
+    num_paths: Vec<u8>,
+    offsets: Vec<u8>,
+    strings: Vec<u8>,
+}
+
+fn build_paths(t: &PathTable) -> BuiltPaths {
+    let words = |v: &[u32]| v.iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<u8>>();
+    BuiltPaths {
+        num_runs: (t.run_start.len() as u32).to_le_bytes().to_vec(),
+        run_start: words(&t.run_start),
+        run_path: t.run_path.iter().flat_map(|w| w.to_le_bytes()).collect(),
+        num_paths: (t.paths.len() as u32).to_le_bytes().to_vec(),
+        offsets: words(&t.offsets()),
+        strings: t.strings(),
+    }
+}
+
+fn raw_with_paths<'a>(b: &'a Built, p: &'a BuiltPaths) -> RawTables<'a> {
+    let mut r = raw(b);
+    r.paths = Some(RawPathTables {
+        num_runs: table("kallsyms_path_num_runs", &p.num_runs),
+        run_start: table("kallsyms_path_run_start", &p.run_start),
+        run_path: table("kallsyms_path_run_path", &p.run_path),
+        num_paths: table("kallsyms_path_num_paths", &p.num_paths),
+        offsets: table("kallsyms_path_offsets", &p.offsets),
+        strings: table("kallsyms_path_strings", &p.strings),
+    });
+    r
+}
+
 #[test]
-fn source_path_names_sort_by_bare_name() {
-    // Full-name order puts a.c:zeta first; the patched kernel searches by bare name, so
-    // b.c:alpha must come first.
-    let syms = [
-        (b'T', "_text", BASE),
-        (b'T', "a.c:zeta", BASE + 0x10),
-        (b't', "b.c:alpha", BASE + 0x20),
-    ];
-    let mut b = build(&syms, OffsetMode::Relative, BASE);
-    let d = decode(&b, None);
-    assert!(d.qualified);
+fn path_side_table_round_trip_and_checks() {
+    let syms: Vec<_> = sample().into_iter().filter(|s| s.0 != b'A').collect();
+    let b = build(&syms, OffsetMode::Relative, BASE);
+    let n = syms.len();
+    let a: &[u8] = b"init/main.c";
+    let c: &[u8] = b"arch/x86/kernel/vmlinux.lds.S";
+    let paths: Vec<Option<&[u8]>> = (0..n).map(|i| Some(if i < 2 { c } else { a })).collect();
+    let table = PathTable::build(paths.iter().copied()).unwrap();
+    let p = build_paths(&table);
+    let r = raw_with_paths(&b, &p);
+    let parsed = parse(&r).unwrap();
+    let d = finish(&r, parsed, OffsetMode::Relative);
+    assert!(d.problems.is_empty(), "{:?}", d.problems);
+    let got = d.paths.as_ref().unwrap();
+    assert_eq!(got, &table);
+    for (i, want) in paths.iter().enumerate() {
+        assert_eq!(got.path_of(i), *want);
+    }
+
+    // A run past the symbol count, an id past the paths, a string without its NUL.
+    let mut bad = build_paths(&table);
+    bad.run_start[4..8].copy_from_slice(&(n as u32).to_le_bytes());
+    let r = raw_with_paths(&b, &bad);
+    let d = finish(&r, parse(&r).unwrap(), OffsetMode::Relative);
+    assert!(d.paths.is_none());
     assert!(
         d.problems
             .iter()
-            .any(|p| p.contains("needs (bare name, full name) order")),
+            .any(|l| l.contains("must start at 0 and ascend")),
         "{:?}",
         d.problems
     );
-    // Bare order: _text, alpha (#2), zeta (#1).
-    b.seqs = vec![0, 0, 0, 0, 0, 2, 0, 0, 1];
-    let d = decode(&b, None);
-    assert!(d.problems.is_empty(), "{:?}", d.problems);
-    assert_eq!(bare_name(b"kernel/fork.c:copy_process"), b"copy_process");
-    assert_eq!(bare_name(b"copy_process"), b"copy_process");
+    let mut bad = build_paths(&table);
+    bad.run_path[0] = 9;
+    let r = raw_with_paths(&b, &bad);
+    let d = finish(&r, parse(&r).unwrap(), OffsetMode::Relative);
+    assert!(
+        d.problems.iter().any(|l| l.contains("only 3 paths")),
+        "{:?}",
+        d.problems
+    );
+    let mut bad = build_paths(&table);
+    bad.strings.pop();
+    let r = raw_with_paths(&b, &bad);
+    let d = finish(&r, parse(&r).unwrap(), OffsetMode::Relative);
+    assert!(
+        d.problems
+            .iter()
+            .any(|l| l.contains("no NUL-terminated string")),
+        "{:?}",
+        d.problems
+    );
 }

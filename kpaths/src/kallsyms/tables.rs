@@ -8,21 +8,12 @@
 
 use std::fmt;
 
-/// Longest name the kernel keeps, including the NUL (`KSYM_NAME_LEN`, include/linux/kallsyms.h).
-/// scripts/kallsyms drops longer symbols; the kernel truncates what it expands to this size.
-pub const KSYM_NAME_LEN: usize = 512;
+use object::Endian;
+use object::Endianness;
 
-/// The eight table labels, in the order scripts/kallsyms writes them.
-pub const TABLE_LABELS: [&str; 8] = [
-    "kallsyms_num_syms",
-    "kallsyms_names",
-    "kallsyms_markers",
-    "kallsyms_token_table",
-    "kallsyms_token_index",
-    "kallsyms_offsets",
-    "kallsyms_relative_base",
-    "kallsyms_seqs_of_names",
-];
+use super::layout::KSYM_NAME_LEN;
+use super::path_table::PathTable;
+use super::path_table::RawPathTables;
 
 /// One table as found in the image: its bytes from its label to the point it cannot pass.
 #[derive(Debug, Clone)]
@@ -55,7 +46,7 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-fn error(what: String) -> DecodeError {
+pub(crate) fn error(what: String) -> DecodeError {
     DecodeError { what }
 }
 
@@ -88,37 +79,13 @@ impl<'a> Table<'a> {
 /// Byte order and word size of the image the tables come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
-    /// Big-endian image.
-    pub big_endian: bool,
+    /// The image's byte order.
+    pub endian: Endianness,
     /// 64-bit image (`unsigned long` is 8 bytes); otherwise 4.
     pub is_64: bool,
 }
 
 impl Target {
-    pub fn u16(self, b: [u8; 2]) -> u16 {
-        if self.big_endian {
-            u16::from_be_bytes(b)
-        } else {
-            u16::from_le_bytes(b)
-        }
-    }
-
-    pub fn u32(self, b: [u8; 4]) -> u32 {
-        if self.big_endian {
-            u32::from_be_bytes(b)
-        } else {
-            u32::from_le_bytes(b)
-        }
-    }
-
-    pub fn u64(self, b: [u8; 8]) -> u64 {
-        if self.big_endian {
-            u64::from_be_bytes(b)
-        } else {
-            u64::from_le_bytes(b)
-        }
-    }
-
     /// Mask of an `unsigned long`, for the kernel's wrapping address arithmetic.
     pub fn ulong_mask(self) -> u64 {
         if self.is_64 {
@@ -138,7 +105,7 @@ impl Target {
     }
 
     /// `ALGN` in the generated .S: `.balign 8` on 64-bit, `.balign 4` on 32-bit.
-    fn table_align(self) -> usize {
+    pub(crate) fn table_align(self) -> usize {
         if self.is_64 {
             8
         } else {
@@ -147,31 +114,32 @@ impl Target {
     }
 }
 
-fn read_u16(
+pub(crate) fn read_u16(
     t: Target,
     table: &Table<'_>,
     off: usize,
     entry: impl FnOnce() -> String,
 ) -> Result<u16, DecodeError> {
     let b = table.get(off, 2, entry)?;
-    Ok(t.u16([b[0], b[1]]))
+    Ok(t.endian.read_u16([b[0], b[1]]))
 }
 
-fn read_u32(
+pub(crate) fn read_u32(
     t: Target,
     table: &Table<'_>,
     off: usize,
     entry: impl FnOnce() -> String,
 ) -> Result<u32, DecodeError> {
     let b = table.get(off, 4, entry)?;
-    Ok(t.u32([b[0], b[1], b[2], b[3]]))
+    Ok(t.endian.read_u32([b[0], b[1], b[2], b[3]]))
 }
 
 /// Reads an `unsigned long` (4 or 8 bytes by target).
 pub fn read_ulong(t: Target, table: &Table<'_>) -> Result<u64, DecodeError> {
     if t.is_64 {
         let b = table.get(0, 8, || "the value".into())?;
-        Ok(t.u64([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+        Ok(t.endian
+            .read_u64([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
     } else {
         read_u32(t, table, 0, || "the value".into()).map(u64::from)
     }
@@ -198,6 +166,8 @@ pub struct RawTables<'a> {
     pub relative_base: Table<'a>,
     /// `kallsyms_seqs_of_names`.
     pub seqs_of_names: Table<'a>,
+    /// The path tables (CONFIG_KALLSYMS_PATHS), if the image has them.
+    pub paths: Option<RawPathTables<'a>>,
 }
 
 /// How `kallsyms_offsets` encodes addresses (scripts/kallsyms.c write_src,
@@ -410,28 +380,10 @@ pub struct Decoded {
     pub mode: OffsetMode,
     /// `kallsyms_relative_base`.
     pub relative_base: u64,
-    /// Names are `path:name` (CONFIG_KALLSYMS_PATHS): some name contains a ':'.
-    pub qualified: bool,
+    /// The source-path side table (CONFIG_KALLSYMS_PATHS), if the image has one.
+    pub paths: Option<PathTable>,
     /// One line per inconsistency found (empty if the tables are consistent).
     pub problems: Vec<String>,
-}
-
-/// The part of a `path:name` after the first ':' (C symbol names have no ':'; paths never do
-/// either, so the first one is the separator). The whole name if there is none.
-pub fn bare_name(name: &[u8]) -> &[u8] {
-    match name.iter().position(|&b| b == b':') {
-        Some(i) => &name[i + 1..],
-        None => name,
-    }
-}
-
-/// Sort key of `kallsyms_seqs_of_names`: (bare name, full name) with paths, else the name.
-fn order_key(s: &Symbol, qualified: bool) -> [&[u8]; 2] {
-    if qualified {
-        [bare_name(&s.name), &s.name]
-    } else {
-        [&s.name, &[]]
-    }
 }
 
 /// Everything read from the tables before the offset mode is known.
@@ -473,7 +425,7 @@ pub fn parse(raw: &RawTables<'_>) -> Result<Parsed, DecodeError> {
 }
 
 /// Collects problems, keeping the first few of each kind and counting the rest.
-struct Problems {
+pub(crate) struct Problems {
     /// Lines kept so far.
     lines: Vec<String>,
     /// Per kind: how many were seen.
@@ -484,7 +436,7 @@ struct Problems {
 const SHOWN_PER_KIND: usize = 5;
 
 impl Problems {
-    fn add(&mut self, kind: &'static str, line: impl FnOnce() -> String) {
+    pub(crate) fn add(&mut self, kind: &'static str, line: impl FnOnce() -> String) {
         let n = self.seen.entry(kind).or_insert(0);
         *n += 1;
         if *n <= SHOWN_PER_KIND {
@@ -508,7 +460,13 @@ fn show(name: &[u8]) -> String {
 }
 
 /// Checks that bytes left between a table's last entry and its limit are only alignment padding.
-fn check_trailing(p: &mut Problems, table: &Table<'_>, used: usize, t: Target, entries: &str) {
+pub(crate) fn check_trailing(
+    p: &mut Problems,
+    table: &Table<'_>,
+    used: usize,
+    t: Target,
+    entries: &str,
+) {
     if !table.limit_is_label {
         return;
     }
@@ -745,25 +703,17 @@ pub fn finish(raw: &RawTables<'_>, parsed: Parsed, mode: OffsetMode) -> Decoded 
             Some(slot) => *slot = true,
         }
     }
-    // With source paths (kbuild patch 0004) the kernel searches by the bare name and the table
-    // is sorted by (bare name, full name); without them by the full name alone.
-    let qualified = symbols.iter().any(|s| s.name.contains(&b':'));
-    let order = if qualified {
-        "(bare name, full name)"
-    } else {
-        "strcmp"
-    };
     for (k, w) in seqs.windows(2).enumerate() {
         let (Some(a), Some(b)) = (symbols.get(w[0] as usize), symbols.get(w[1] as usize)) else {
             continue;
         };
         // strcmp compares unsigned bytes up to the NUL: the same as comparing the byte slices.
-        match order_key(a, qualified).cmp(&order_key(b, qualified)) {
+        match a.name.cmp(&b.name) {
             std::cmp::Ordering::Less => {}
             std::cmp::Ordering::Greater => p.add("name order", || {
                 format!(
                     "kallsyms_seqs_of_names[{}] {} sorts before [{k}] {}: the kernel's name \
-                     lookup needs {order} order",
+                     lookup needs strcmp order",
                     k + 1,
                     show(&b.name),
                     show(&a.name)
@@ -785,12 +735,24 @@ pub fn finish(raw: &RawTables<'_>, parsed: Parsed, mode: OffsetMode) -> Decoded 
         }
     }
 
+    // The path side table: decoded with its own checks; a table that cannot be read is one
+    // problem (the symbols themselves are still listed, without paths).
+    let paths = raw.paths.as_ref().and_then(|raw_paths| {
+        match PathTable::decode(t, raw_paths, parsed.num_syms, &mut p) {
+            Ok(table) => Some(table),
+            Err(e) => {
+                p.add("path table", || e.what.clone());
+                None
+            }
+        }
+    });
+
     Decoded {
         target: t,
         symbols,
         mode,
         relative_base: parsed.relative_base,
-        qualified,
+        paths,
         problems: p.finish(),
     }
 }

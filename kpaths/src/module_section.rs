@@ -25,6 +25,12 @@
 
 use std::fmt;
 
+use object::Endian;
+use object::Endianness;
+
+use crate::elf::ElfFile;
+use crate::elf::SymbolTable;
+
 /// Name of the section in a `.ko`.
 pub const SECTION_NAME: &str = ".kallsyms_paths";
 
@@ -73,60 +79,24 @@ pub fn symtab_crc(symtab: &[u8], strtab: &[u8]) -> u32 {
     hasher.finalize()
 }
 
-/// Byte-order helpers for one section; the section follows its ELF file's order.
-#[derive(Clone, Copy, Debug)]
-struct Order {
-    /// True for a big-endian ELF file.
-    big_endian: bool,
+fn u16_at(e: Endianness, data: &[u8], off: usize) -> Result<u16, FormatError> {
+    data.get(off..off.wrapping_add(2))
+        .and_then(|s| s.try_into().ok())
+        .map(|b| e.read_u16(b))
+        .ok_or_else(|| err(off, "truncated (u16 past the end)"))
 }
 
-impl Order {
-    fn put_u16(self, out: &mut Vec<u8>, v: u16) {
-        out.extend_from_slice(&if self.big_endian {
-            v.to_be_bytes()
-        } else {
-            v.to_le_bytes()
-        });
-    }
-
-    fn put_u32(self, out: &mut Vec<u8>, v: u32) {
-        out.extend_from_slice(&if self.big_endian {
-            v.to_be_bytes()
-        } else {
-            v.to_le_bytes()
-        });
-    }
-
-    fn u16_at(self, data: &[u8], off: usize) -> Result<u16, FormatError> {
-        let b: [u8; 2] = data
-            .get(off..off.wrapping_add(2))
-            .and_then(|s| s.try_into().ok())
-            .ok_or_else(|| err(off, "truncated (u16 past the end)"))?;
-        Ok(if self.big_endian {
-            u16::from_be_bytes(b)
-        } else {
-            u16::from_le_bytes(b)
-        })
-    }
-
-    fn u32_at(self, data: &[u8], off: usize) -> Result<u32, FormatError> {
-        let b: [u8; 4] = data
-            .get(off..off.wrapping_add(4))
-            .and_then(|s| s.try_into().ok())
-            .ok_or_else(|| err(off, "truncated (u32 past the end)"))?;
-        Ok(if self.big_endian {
-            u32::from_be_bytes(b)
-        } else {
-            u32::from_le_bytes(b)
-        })
-    }
+fn u32_at(e: Endianness, data: &[u8], off: usize) -> Result<u32, FormatError> {
+    data.get(off..off.wrapping_add(4))
+        .and_then(|s| s.try_into().ok())
+        .map(|b| e.read_u32(b))
+        .ok_or_else(|| err(off, "truncated (u32 past the end)"))
 }
 
 /// Build the section payload. `paths[i]` is the source path of symbol `i` (`None` or an empty
 /// path: no path). Paths are stored once each, in order of first use, so the output depends
 /// only on the inputs.
-pub fn encode(paths: &[Option<&[u8]>], crc: u32, big_endian: bool) -> Result<Vec<u8>, FormatError> {
-    let order = Order { big_endian };
+pub fn encode(paths: &[Option<&[u8]>], crc: u32, e: Endianness) -> Result<Vec<u8>, FormatError> {
     let num_syms = u32::try_from(paths.len()).map_err(|_| {
         err(
             8,
@@ -177,23 +147,20 @@ pub fn encode(paths: &[Option<&[u8]>], crc: u32, big_endian: bool) -> Result<Vec
     let pathtab_size = strings_off + strings.len();
     let too_big = || err(16, "section larger than 4 GiB");
     let mut out = Vec::with_capacity(pathtab_off + pathtab_size);
-    order.put_u32(&mut out, MAGIC);
-    order.put_u16(&mut out, VERSION);
-    order.put_u16(&mut out, HEADER_SIZE as u16);
-    order.put_u32(&mut out, num_syms);
-    order.put_u32(&mut out, crc);
-    order.put_u32(&mut out, u32::try_from(pathtab_off).map_err(|_| too_big())?);
-    order.put_u32(
-        &mut out,
-        u32::try_from(pathtab_size).map_err(|_| too_big())?,
-    );
+    out.extend_from_slice(&e.write_u32(MAGIC));
+    out.extend_from_slice(&e.write_u16(VERSION));
+    out.extend_from_slice(&e.write_u16(HEADER_SIZE as u16));
+    out.extend_from_slice(&e.write_u32(num_syms));
+    out.extend_from_slice(&e.write_u32(crc));
+    out.extend_from_slice(&e.write_u32(u32::try_from(pathtab_off).map_err(|_| too_big())?));
+    out.extend_from_slice(&e.write_u32(u32::try_from(pathtab_size).map_err(|_| too_big())?));
     for slot in index {
-        order.put_u16(&mut out, slot);
+        out.extend_from_slice(&e.write_u16(slot));
     }
     out.resize(pathtab_off, 0);
-    order.put_u32(&mut out, table.len() as u32);
+    out.extend_from_slice(&e.write_u32(table.len() as u32));
     for off in offsets {
-        order.put_u32(&mut out, u32::try_from(off).map_err(|_| too_big())?);
+        out.extend_from_slice(&e.write_u32(u32::try_from(off).map_err(|_| too_big())?));
     }
     out.extend_from_slice(&strings);
     Ok(out)
@@ -233,8 +200,7 @@ impl KallsymsPaths {
 /// Decode and validate a section payload: every check the kernel loader makes, so a payload
 /// accepted here is accepted there (freshness, i.e. count and CRC, is checked separately with
 /// [`KallsymsPaths::matches`]).
-pub fn decode(data: &[u8], big_endian: bool) -> Result<KallsymsPaths, FormatError> {
-    let order = Order { big_endian };
+pub fn decode(data: &[u8], e: Endianness) -> Result<KallsymsPaths, FormatError> {
     if data.len() < HEADER_SIZE {
         return Err(err(
             0,
@@ -244,31 +210,31 @@ pub fn decode(data: &[u8], big_endian: bool) -> Result<KallsymsPaths, FormatErro
             ),
         ));
     }
-    let magic = order.u32_at(data, 0)?;
+    let magic = u32_at(e, data, 0)?;
     if magic != MAGIC {
         return Err(err(
             0,
             format!("bad magic {magic:#010x} (expected {MAGIC:#010x})"),
         ));
     }
-    let version = order.u16_at(data, 4)?;
+    let version = u16_at(e, data, 4)?;
     if version != VERSION {
         return Err(err(
             4,
             format!("unsupported version {version} (this reader knows {VERSION})"),
         ));
     }
-    let header_size = usize::from(order.u16_at(data, 6)?);
+    let header_size = usize::from(u16_at(e, data, 6)?);
     if header_size < HEADER_SIZE || header_size % 4 != 0 {
         return Err(err(
             6,
             format!("header size {header_size} (must be a multiple of 4, at least {HEADER_SIZE})"),
         ));
     }
-    let num_syms = order.u32_at(data, 8)?;
-    let crc = order.u32_at(data, 12)?;
-    let pathtab_off = order.u32_at(data, 16)? as usize;
-    let pathtab_size = order.u32_at(data, 20)? as usize;
+    let num_syms = u32_at(e, data, 8)?;
+    let crc = u32_at(e, data, 12)?;
+    let pathtab_off = u32_at(e, data, 16)? as usize;
+    let pathtab_size = u32_at(e, data, 20)? as usize;
     let n = num_syms as usize;
     let index_end = n.checked_mul(2).and_then(|b| b.checked_add(header_size));
     match index_end {
@@ -298,9 +264,8 @@ pub fn decode(data: &[u8], big_endian: bool) -> Result<KallsymsPaths, FormatErro
                 ),
             )
         })?;
-    let num_paths = order
-        .u32_at(table, 0)
-        .map_err(|_| err(pathtab_off, "path table has no count"))? as usize;
+    let num_paths =
+        u32_at(e, table, 0).map_err(|_| err(pathtab_off, "path table has no count"))? as usize;
     if num_paths == 0 || num_paths > MAX_PATHS + 1 || 4 + 4 * num_paths >= table.len() {
         return Err(err(
             pathtab_off,
@@ -320,8 +285,7 @@ pub fn decode(data: &[u8], big_endian: bool) -> Result<KallsymsPaths, FormatErro
     let mut paths = Vec::with_capacity(num_paths);
     for p in 0..num_paths {
         let at = 4 + 4 * p;
-        let off = order
-            .u32_at(table, at)
+        let off = u32_at(e, table, at)
             .map_err(|_| err(pathtab_off + at, "path offset table truncated"))?
             as usize;
         let rest = table.get(off..).ok_or_else(|| {
@@ -342,7 +306,7 @@ pub fn decode(data: &[u8], big_endian: bool) -> Result<KallsymsPaths, FormatErro
     let mut index = Vec::with_capacity(n);
     for i in 0..n {
         let at = header_size + 2 * i;
-        let slot = order.u16_at(data, at)?;
+        let slot = u16_at(e, data, at)?;
         if usize::from(slot) >= num_paths {
             return Err(err(
                 at,
@@ -359,22 +323,116 @@ pub fn decode(data: &[u8], big_endian: bool) -> Result<KallsymsPaths, FormatErro
     })
 }
 
+/// Trailer that `scripts/sign-file` appends after a module signature.
+pub const MODULE_SIG_MAGIC: &[u8] = b"~Module signature appended~\n";
+
+/// The length of a module without its appended signature, if it has one (the loader cuts the
+/// signature off before it parses the ELF file, and so do the readers here).
+pub fn unsigned_len(data: &[u8]) -> Option<usize> {
+    let magic_at = data.len().checked_sub(MODULE_SIG_MAGIC.len())?;
+    if data.get(magic_at..)? != MODULE_SIG_MAGIC {
+        return None;
+    }
+    // struct module_signature (12 bytes) precedes the magic; its last field is the big-endian
+    // signature length, and the signature itself precedes the struct.
+    let info_at = magic_at.checked_sub(12)?;
+    let sig_len = u32::from_be_bytes(data.get(info_at + 8..info_at + 12)?.try_into().ok()?);
+    info_at.checked_sub(sig_len as usize)
+}
+
+/// The module's bytes without an appended signature.
+pub fn unsigned(data: &[u8]) -> &[u8] {
+    data.get(..unsigned_len(data).unwrap_or(data.len()))
+        .unwrap_or(data)
+}
+
+/// Why a module's section cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SectionProblem {
+    /// The module has no symbol table.
+    NoSymtab,
+    /// The module has no `.kallsyms_paths` section.
+    Missing,
+    /// The section exists but the loader would not use it (its words say why).
+    Malformed(String),
+    /// Well formed, but made for another symbol table (the module was changed after the
+    /// section was written, e.g. by `strip`).
+    Stale {
+        /// Count and CRC in the section.
+        section: (u32, u32),
+        /// Count and CRC of the symbol table.
+        symtab: (usize, u32),
+    },
+}
+
+impl fmt::Display for SectionProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SectionProblem::NoSymtab => f.write_str("no symbol table"),
+            SectionProblem::Missing => write!(f, "no {SECTION_NAME} section"),
+            SectionProblem::Malformed(what) => write!(f, "{SECTION_NAME} {what}"),
+            SectionProblem::Stale { section, symtab } => write!(
+                f,
+                "stale {SECTION_NAME}: made for {} symbols with crc {:#010x}, symtab has {} with crc {:#010x}",
+                section.0, section.1, symtab.0, symtab.1
+            ),
+        }
+    }
+}
+
+/// The symbol table of `file` and its `.kallsyms_paths`, checked exactly as the kernel's
+/// loader checks it (section type and flags, format, count and CRC) so that what is accepted
+/// here is used there.
+pub fn read_section<'data>(
+    file: &ElfFile<'data>,
+) -> Result<(SymbolTable<'data>, KallsymsPaths), SectionProblem> {
+    let symtab = file
+        .symbols()
+        .map_err(|e| SectionProblem::Malformed(e.to_string()))?
+        .ok_or(SectionProblem::NoSymtab)?;
+    let index = file
+        .section_by_name(SECTION_NAME.as_bytes())
+        .ok_or(SectionProblem::Missing)?;
+    let sh = file
+        .section(index)
+        .map_err(|e| SectionProblem::Malformed(e.to_string()))?;
+    if sh.sh_type == object::elf::SHT_NOBITS || sh.is_alloc() || sh.sh_offset % 4 != 0 {
+        return Err(SectionProblem::Malformed(format!(
+            "has type {}, flags {:#x}, offset {:#x} (needs contents, no SHF_ALLOC, 4-aligned)",
+            sh.sh_type.0, sh.sh_flags.0, sh.sh_offset
+        )));
+    }
+    let data = file
+        .section_data(index)
+        .map_err(|e| SectionProblem::Malformed(e.to_string()))?;
+    let section =
+        decode(data, file.endian).map_err(|e| SectionProblem::Malformed(e.to_string()))?;
+    let crc = symtab_crc(symtab.bytes, symtab.strtab);
+    if !section.matches(symtab.symbols.len(), crc) {
+        return Err(SectionProblem::Stale {
+            section: (section.num_syms, section.crc),
+            symtab: (symtab.symbols.len(), crc),
+        });
+    }
+    Ok((symtab, section))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn sample(big_endian: bool) -> Vec<u8> {
+    fn sample(e: Endianness) -> Vec<u8> {
         let a: &[u8] = b"fs/fat/cache.c";
         let b: &[u8] = b"fs/fat/dir.c";
         let paths = [None, Some(a), Some(b), Some(a), None, Some(&b""[..])];
-        encode(&paths, 0xdead_beef, big_endian).unwrap()
+        encode(&paths, 0xdead_beef, e).unwrap()
     }
 
     #[test]
     fn round_trip_both_byte_orders() {
-        for be in [false, true] {
-            let bytes = sample(be);
-            let d = decode(&bytes, be).unwrap();
+        for e in [Endianness::Little, Endianness::Big] {
+            let bytes = sample(e);
+            let d = decode(&bytes, e).unwrap();
             assert_eq!(d.num_syms, 6);
             assert_eq!(d.crc, 0xdead_beef);
             assert_eq!(d.index, vec![0, 1, 2, 1, 0, 0]);
@@ -390,19 +448,19 @@ mod tests {
 
     #[test]
     fn byte_order_is_the_files() {
-        let le = sample(false);
-        let be = sample(true);
+        let le = sample(Endianness::Little);
+        let be = sample(Endianness::Big);
         assert_eq!(&le[0..4], &MAGIC.to_le_bytes());
         assert_eq!(&be[0..4], b"KPTH");
         assert!(
-            decode(&le, true).is_err(),
+            decode(&le, Endianness::Big).is_err(),
             "wrong byte order is rejected by the magic"
         );
     }
 
     #[test]
     fn layout_is_as_documented() {
-        let bytes = sample(false);
+        let bytes = sample(Endianness::Little);
         let u32_at = |o: usize| u32::from_le_bytes(bytes[o..o + 4].try_into().unwrap());
         assert_eq!(u32_at(16), 36, "24 + 6*2 = 36, already 4-aligned");
         let pathtab = 36usize;
@@ -416,23 +474,35 @@ mod tests {
 
     #[test]
     fn malformed_payloads_are_errors_not_panics() {
-        let good = sample(false);
+        let good = sample(Endianness::Little);
         for len in 0..good.len() {
-            assert!(decode(&good[..len], false).is_err(), "truncated to {len}");
+            assert!(
+                decode(&good[..len], Endianness::Little).is_err(),
+                "truncated to {len}"
+            );
         }
         let mut bad = good.clone();
         bad[4] = 2;
-        assert!(decode(&bad, false).unwrap_err().what.contains("version"));
+        assert!(decode(&bad, Endianness::Little)
+            .unwrap_err()
+            .what
+            .contains("version"));
         let mut bad = good.clone();
         bad[26] = 9; // symbol 1 -> path 9
-        assert!(decode(&bad, false).unwrap_err().what.contains("only 3"));
+        assert!(decode(&bad, Endianness::Little)
+            .unwrap_err()
+            .what
+            .contains("only 3"));
         let mut bad = good.clone();
         let n = bad.len();
         bad[n - 1] = b'x';
-        assert!(decode(&bad, false).unwrap_err().what.contains("NUL"));
+        assert!(decode(&bad, Endianness::Little)
+            .unwrap_err()
+            .what
+            .contains("NUL"));
         let mut bad = good;
         bad[16] = 2; // misaligned / overlapping path table offset
-        assert!(decode(&bad, false).is_err());
+        assert!(decode(&bad, Endianness::Little).is_err());
     }
 
     #[test]
@@ -444,6 +514,6 @@ mod tests {
     #[test]
     fn nul_in_path_is_rejected() {
         let p: &[u8] = b"a\0b";
-        assert!(encode(&[Some(p)], 0, false).is_err());
+        assert!(encode(&[Some(p)], 0, Endianness::Little).is_err());
     }
 }
