@@ -4,21 +4,23 @@
 # bench-modpost.sh - time modpost-rs and the C modpost side by side on the same inputs.
 #
 # Inputs (each copied to tmpfs so the disk does not dominate):
-#   fixture  the fixture kernel's in-tree run (vmlinux.o + 64 modules), Kbuild's exact command line
-#   distro   Debian's 4,230 modules in the fake objtree of fetch-distro-inputs.sh (if present under
-#            $DISTRO, default ~/.cache/modpost-rs/distro), run as `make M=` runs modpost
+#   fixture  the oracle kernel's in-tree run (vmlinux.o + its modules), Kbuild's exact command
+#            line (kbuild/kernel.sh build oracle; built if missing)
+#   distro   Debian's 4,230 modules in the fake objtree of kbuild/distro.sh fetch (skipped if it
+#            has not run), run as `make M=` runs modpost
 # Each run starts "fresh" (all *.mod.c deleted, as in a clean build). The runs alternate C, Rust,
 # C, Rust, ... so drift in machine speed hits both; medians of wall/user/sys and peak RSS are
 # printed with the Rust/C ratio of the wall medians.
 #
 # Usage: kbuild/bench-modpost.sh [fixture] [distro]     RUNS=7 by default
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 RUNS=${RUNS:-7}
-DISTRO=${DISTRO:-${XDG_CACHE_HOME:-$HOME/.cache}/modpost-rs/distro}
-eval "$(bash "$ROOT/kbuild/oracle.sh" env)"
-cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
-RS=$ROOT/target/release/modpost-rs
+DISTRO=$(eval "$(bash "$KB/distro.sh" env)"; echo "$DEST")
+bash "$KB/kernel.sh" build oracle
+eval "$(bash "$KB/kernel.sh" env oracle)"
+rust_tools
+RS=$MODPOST_RS
 SHM=$(mktemp -d /dev/shm/bench-modpost.XXXXXX)
 trap 'rm -rf "$SHM"' EXIT
 
@@ -61,7 +63,7 @@ for s in $steps; do
 		;;
 	distro)
 		if [ ! -d "$DISTRO/modpost/tree" ]; then
-			echo "distro: $DISTRO/modpost/tree missing (run fetch-distro-inputs.sh with DEST=$DISTRO)" >&2
+			echo "distro: $DISTRO/modpost/tree missing (bash kbuild/distro.sh fetch); skipped" >&2
 			continue
 		fi
 		cp -a "$DISTRO/modpost/tree" "$SHM/distro"

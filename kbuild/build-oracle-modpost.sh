@@ -20,22 +20,22 @@
 #
 # Usage: kbuild/build-oracle-modpost.sh NAME CROSS_GCC KERNEL_ARCH [extra target cflags...]
 #   e.g. kbuild/build-oracle-modpost.sh arm arm-linux-gnueabi-gcc arm -march=armv7-a
-# Output: $CACHE/oracle-modpost-NAME/{modpost,elfconfig.h,devicetable-offsets.h,build.log}
-#   CACHE defaults to /root/.cache/modpost-rs; KSRC to the Debian linux-source 6.12.117 tree.
-# The oracle is rebuilt only when missing (or with FORCE=1). Prints the modpost path.
+# Output: $MODPOST_RS_CACHE/oracle-modpost-NAME-<source version>/{modpost,elfconfig.h,
+#   devicetable-offsets.h,build.log}, built from the pristine linux-source-6.12 of kbuild/lib
+#   (extracted on first use). The oracle is rebuilt only when missing (or with FORCE=1).
+#   Prints the modpost path.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 name=${1:?usage: $0 NAME CROSS_GCC KERNEL_ARCH [cflags...]}
 cross=${2:?cross compiler}
 karch=${3:?kernel arch directory name}
 shift 3
-cache=${CACHE:-/root/.cache/modpost-rs}
-ksrc=${KSRC:-$cache/linux-source-6.12.117-1_deb12u1}
-out=$cache/oracle-modpost-$name
+ksrc=$(pristine_source)
+out=$CACHE/oracle-modpost-$name-$(basename "$ksrc")
 
 # Tests for two targets may want the same oracle at once: build it under a lock.
-mkdir -p "$cache"
-exec 9>"$cache/oracle-modpost-$name.lock"
+exec 9>"$out.lock"
 flock 9
 if [[ -x $out/modpost && -z ${FORCE:-} ]]; then
 	echo "$out/modpost"

@@ -1,53 +1,57 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# test.sh - the whole test suite, as README.md and .ci/run call it.
+# test.sh - the whole test suite, as README.md and .ci/run call it. From a fresh Debian 12
+# machine it installs what it needs and builds what the tests read (cached under
+# $MODPOST_RS_CACHE, default ~/.cache/modpost-rs):
 #
-#  1. prepares the C oracle (Debian linux-source-6.12, the fixture kernel built with the C
-#     modpost/kallsyms; cached outside the repo by kbuild/oracle.sh, seconds when warm);
-#  2. runs every Rust test (unit tests and the differential tests against the C tools);
-#  3. runs the Kbuild integration checks (kbuild/tests/*.sh), each against real kernel builds.
+#  1. the kernels (kbuild/kernel.sh): "oracle" (Debian's linux-source-6.12 with the C modpost
+#     and kallsyms), "paths" (kbuild/patches, CONFIG_KALLSYMS_PATHS=y, modpost-rs and
+#     kallsyms-rs) and "paths-off" (the patches with the option off); the cross compilers of
+#     the cross-architecture tests;
+#  2. every Rust test (unit tests, the differential tests against the C tools), every test
+#     binary even after a failure; the distro-scale ones are #[ignore]d and listed as such
+#     (cargo test -- --ignored runs them, after `bash kbuild/distro.sh fetch`);
+#  3. the Kbuild checks, kbuild/tests/*.sh, each against real kernel builds, every one even
+#     after a failure, and kbuild/accept.sh off (the patched kernel with the option off is
+#     byte-identical to the pristine one).
 #
-# MODPOST_RS_DISTRO=1 additionally runs the distro-scale comparisons (Debian's 4,230 modules
-# and 163k-symbol System.map; a 1.2 GB download, cached).
-set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# One summary line at the end; the exit status is non-zero if anything failed.
+set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT"
+failed=()
 
-printf '  %-8s %s\n' ORACLE "kbuild/oracle.sh prepare"
-bash kbuild/oracle.sh prepare
-eval "$(bash kbuild/oracle.sh env)"
-export MODPOST_RS_FIXTURE=$WORK
+for v in oracle paths paths-off; do
+	bash "$KB/kernel.sh" build "$v" || failed+=("kernel.sh build $v")
+done
 
 # Cross compilers for the cross-architecture modpost tests (REL/RELA, 32/64-bit, both byte
 # orders); the tests fail, not skip, without them.
-cross=(gcc-i686-linux-gnu gcc-arm-linux-gnueabi gcc-mips-linux-gnu gcc-powerpc-linux-gnu
-	gcc-aarch64-linux-gnu gcc-mips64-linux-gnuabi64)
-missing=()
-for p in "${cross[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	printf '  %-8s %s\n' DEPS "apt-get install ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
-fi
+need_packages gcc-i686-linux-gnu gcc-arm-linux-gnueabi gcc-mips-linux-gnu \
+	gcc-powerpc-linux-gnu gcc-aarch64-linux-gnu gcc-mips64-linux-gnuabi64 binutils
 
-printf '  %-8s %s\n' CARGO "cargo test --release --workspace"
-cargo test --release --workspace
+say CARGO "cargo test --release --workspace --no-fail-fast"
+cargo test --release --workspace --no-fail-fast 2>&1 | tee "$CACHE/cargo-test.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed+=("cargo test")
+passed=$(sed -n 's/^test result: .*\. \([0-9]*\) passed.*/\1/p' "$CACHE/cargo-test.log" |
+	awk '{s += $1} END {print s + 0}')
+ignored=$(sed -n 's/^test result: .* \([0-9]*\) ignored.*/\1/p' "$CACHE/cargo-test.log" |
+	awk '{s += $1} END {print s + 0}')
+failures=$(sed -n 's/^test result: .* \([0-9]*\) failed.*/\1/p' "$CACHE/cargo-test.log" |
+	awk '{s += $1} END {print s + 0}')
 
-pass=0 fail=0 failed=()
-for t in kbuild/tests/*.sh; do
-	[ -e "$t" ] || continue
-	printf '  %-8s %s\n' CHECK "$t"
-	if bash "$t"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		failed+=("$t")
-	fi
+checks=0
+for t in "$KB"/tests/*.sh "$KB/accept.sh"; do
+	args=()
+	[ "$t" = "$KB/accept.sh" ] && args=(off)
+	label="${t#"$ROOT"/}${args[*]:+ ${args[*]}}"
+	say CHECK "$label"
+	checks=$((checks + 1))
+	bash "$t" "${args[@]}" || failed+=("$label")
 done
-[ "$fail" -eq 0 ] || printf 'FAILED: %s\n' "${failed[@]}"
-echo "kbuild checks: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+
+echo
+echo "test.sh: Rust tests: $passed passed, $failures failed, $ignored ignored (distro scale," \
+	"run with -- --ignored); Kbuild checks: $checks run, ${#failed[@]} step(s) failed${failed:+: ${failed[*]}}"
+[ ${#failed[@]} -eq 0 ]

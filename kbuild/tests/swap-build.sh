@@ -12,15 +12,14 @@
 # the C build: vmlinux, System.map, .tmp_vmlinux*.kallsyms.S, Module.symvers, .vmlinux.export.c,
 # every *.mod.c and every *.ko, plus the external kotest module built against the copy.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-eval "$(bash "$ROOT/kbuild/oracle.sh" env)"
-cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
-MODPOST_RS=$ROOT/target/release/modpost-rs
-KALLSYMS_RS=$ROOT/target/release/kallsyms-rs
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+bash "$KB/kernel.sh" build oracle
+eval "$(bash "$KB/kernel.sh" env oracle)"
+rust_tools
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026" KBUILD_BUILD_USER=oracle \
 	KBUILD_BUILD_HOST=oracle KBUILD_BUILD_VERSION=1
 
-T=$(mktemp -d /tmp/swap-build.XXXXXX)
+T=$(mktemp -d "${TMPDIR:-/tmp}/swap-build.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cp -a "$BUILD" "$T/build"
 cd "$T/build"
