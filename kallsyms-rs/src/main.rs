@@ -45,15 +45,12 @@ fn main() {
     // Kbuild never passes (an input of that name can be given as ./decode).
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // `--help`/`--version` alone are ours; C kallsyms would print its usage line and exit 1.
-    if args.len() == 2 && (args[1] == "--help" || args[1] == "--version") {
-        if args[1] == "--help" {
-            print!("{HELP}");
-        } else {
-            println!(
-                "kallsyms-rs {} (drop-in for Linux 6.12 scripts/kallsyms)",
-                env!("CARGO_PKG_VERSION")
-            );
-        }
+    let version = concat!(
+        "kallsyms-rs ",
+        env!("CARGO_PKG_VERSION"),
+        " (drop-in for Linux 6.12 scripts/kallsyms)"
+    );
+    if kpaths::tool::help_or_version(&args, HELP, version) {
         std::process::exit(0);
     }
     if args.get(1).is_some_and(|a| a == "decode") {

@@ -3,34 +3,31 @@
 // Test code: a panic is how a test reports a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
+use kpaths::testkit::run;
+use std::path::Path;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kallsyms-rs"))
-        .args(args)
-        .output()
-        .unwrap();
-    let s = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
-    (
-        out.status.code().unwrap_or(-1),
-        s(out.stdout),
-        s(out.stderr),
-    )
+fn run_tool(args: &[&str]) -> (i32, String, String) {
+    let r = run(
+        Path::new(env!("CARGO_BIN_EXE_kallsyms-rs")),
+        args,
+        Path::new("."),
+    );
+    (r.code, r.out(), r.err())
 }
 
 #[test]
 fn help_and_version() {
-    let (code, out, _) = run(&["--help"]);
+    let (code, out, _) = run_tool(&["--help"]);
     assert_eq!(code, 0);
     assert!(out.starts_with("Usage: kallsyms-rs "), "{out}");
-    let (code, out, _) = run(&["--version"]);
+    let (code, out, _) = run_tool(&["--version"]);
     assert_eq!(code, 0);
     assert!(out.starts_with("kallsyms-rs "), "{out}");
 }
 
 #[test]
 fn help_with_a_map_argument_is_the_c_usage_error() {
-    let (code, out, err) = run(&["--help", "in.map"]);
+    let (code, out, err) = run_tool(&["--help", "in.map"]);
     assert_eq!(code, 1);
     assert!(out.is_empty());
     assert!(err.contains("unrecognized option '--help'"), "{err}");

@@ -10,6 +10,7 @@
 //! | [`manifest`] | the per-archive path manifest |
 //! | [`module_section`] | the `.kallsyms_paths` section of a module |
 //! | [`kallsyms`] | the kallsyms table layout, the image reader and the vmlinux path side table |
+//! | [`tool`] | `--help`/`--version` of both binaries |
 //! | `testkit` | (feature `testkit`) what the tests of every crate share |
 
 pub mod elf;
@@ -18,6 +19,7 @@ pub mod fs;
 pub mod kallsyms;
 pub mod manifest;
 pub mod module_section;
+pub mod tool;
 pub mod tree;
 
 #[cfg(feature = "testkit")]

@@ -50,15 +50,12 @@ writes archive path manifests, verify checks a build or install tree. See docs/k
 
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if args.len() == 2 && (args[1] == "--help" || args[1] == "--version") {
-        if args[1] == "--help" {
-            print!("{HELP}");
-        } else {
-            println!(
-                "modpost-rs {} (drop-in for Linux 6.12 scripts/mod/modpost)",
-                env!("CARGO_PKG_VERSION")
-            );
-        }
+    let version = concat!(
+        "modpost-rs ",
+        env!("CARGO_PKG_VERSION"),
+        " (drop-in for Linux 6.12 scripts/mod/modpost)"
+    );
+    if kpaths::tool::help_or_version(&args, HELP, version) {
         std::process::exit(0);
     }
     // The source-path subcommands (`ko-paths`, `verify`, `manifest`) are not part of the C
