@@ -54,12 +54,12 @@ built() {
 			awk '{ n = index($3, ":"); print (n ? substr($3, 1, n - 1) : "-") }' | "$SIZER")"
 }
 
-# estimate LABEL VMLINUX MAP: the side table for DWARF-derived paths
+# estimate LABEL VMLINUX MAP [SRCTREE]: the side table for DWARF-derived paths
 estimate() {
-	local label=$1 vmlinux=$2 map=$3 c stats
+	local label=$1 vmlinux=$2 map=$3 srctree=${4:-} c stats
 	say DWARF "$label: the units and variables of $vmlinux (minutes)"
 	"$KALLSYMS_RS" decode "$vmlinux" > "$T/decode.txt"
-	python3 "$ROOT/testdata/vmpaths/dwarf_paths.py" "$vmlinux" "$T/decode.txt" \
+	python3 "$ROOT/testdata/vmpaths/dwarf_paths.py" "$vmlinux" "$T/decode.txt" ${srctree:+"$srctree"} \
 		> "$T/paths.txt" 2> "$T/kinds.txt"
 	stats=$("$SIZER" < "$T/paths.txt")
 	c=$(c_tables "$map")
@@ -74,7 +74,7 @@ for s in ${*:-fixture dwarf distro}; do
 		bash "$KB/kernel.sh" build dwarf
 		built dwarf
 		eval "$(bash "$KB/kernel.sh" env dwarf)"
-		estimate dwarf "$BUILD/vmlinux" "$BUILD/.tmp_vmlinux2.syms"
+		estimate dwarf "$BUILD/vmlinux" "$BUILD/.tmp_vmlinux2.syms" "$SRC"
 		;;
 	distro)
 		DEST=$(eval "$(bash "$KB/distro.sh" env)"; echo "$DEST")

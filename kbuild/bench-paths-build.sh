@@ -8,8 +8,9 @@
 #
 #   manifest   every `modpost-rs manifest` Kbuild ran after an `ar` (the command saved in each
 #              archive's .cmd file), all in one loop
-#   kallsyms   the last kallsyms pass with its --paths-* options against the C tool on the
-#              same map, times the two passes that have symbols (pass 0 has an empty map)
+#   kallsyms   the last kallsyms pass with its --paths-* options against kallsyms-rs without
+#              them (and the C tool) on the same map, times the two passes that have symbols
+#              (pass 0 has an empty map)
 #   ko-paths   `modpost-rs ko-paths` once per module, as Makefile.modfinal runs it (on a
 #              hard-link copy; a second run writes nothing, it reads and checks everything)
 #
@@ -51,21 +52,22 @@ manifest=$(cd "$T/tree" && cpu manifest bash "$T/manifests.sh")
 # kallsyms: the paths pass and the C pass on the same map
 cmd=$(grep -a '^+ .*/kallsyms-rs .*--paths-image=.tmp_vmlinux2 ' "$LOGS/build-V1.log" | tail -1)
 read -ra opts <<< "$(printf '%s\n' "$cmd" | tr ' ' '\n' | grep '^--paths' | tr '\n' ' ')"
-k_rust=$(cd "$BUILD" && cpu krust "$KALLSYMS_RS" --all-symbols --absolute-percpu "${opts[@]}" .tmp_vmlinux2.syms)
+k_paths=$(cd "$BUILD" && cpu kpaths "$KALLSYMS_RS" --all-symbols --absolute-percpu "${opts[@]}" .tmp_vmlinux2.syms)
+k_rust=$(cd "$BUILD" && cpu krust "$KALLSYMS_RS" --all-symbols --absolute-percpu .tmp_vmlinux2.syms)
 k_c=$(cd "$BUILD" && cpu kc "$C_KALLSYMS" --all-symbols --absolute-percpu .tmp_vmlinux2.syms)
 
 # ko-paths: one process per module
 sed 's/\.o$/.ko/' "$BUILD/modules.order" > "$T/modules"
 n_mod=$(wc -l < "$T/modules")
-kopaths=$(cd "$T/tree" && cpu kopaths xargs -n 1 "$MODPOST_RS" ko-paths --srctree "$SRC" \
-	--objtree . --extmod "" < "$T/modules")
+kopaths=$(cd "$T/tree" && cpu kopaths xargs -a "$T/modules" -n 1 "$MODPOST_RS" ko-paths \
+	--srctree "$SRC" --objtree . --extmod "")
 
 build=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$ORACLE_TIME")
-awk -v m="$manifest" -v nm="$n_manifest" -v kr="$k_rust" -v kc="$k_c" -v ko="$kopaths" \
-	-v nk="$n_mod" -v b="$build" 'BEGIN {
-	k = 2 * (kr - kc)
+awk -v m="$manifest" -v nm="$n_manifest" -v kp="$k_paths" -v kr="$k_rust" -v kc="$k_c" \
+	-v ko="$kopaths" -v nk="$n_mod" -v b="$build" 'BEGIN {
+	k = 2 * (kp - kr)
 	printf "manifest: %d archives, %.2f s CPU\n", nm, m
-	printf "kallsyms: pass with paths %.3f s, C pass %.3f s; 2 passes add %.2f s CPU\n", kr, kc, k
+	printf "kallsyms: kallsyms-rs with paths %.2f s, without %.2f s, the C tool %.2f s per pass; 2 passes with paths add %.2f s CPU\n", kp, kr, kc, k
 	printf "ko-paths: %d modules, one process each, %.2f s CPU\n", nk, ko
 	printf "total: %.2f s CPU = %.2f%% of the C fixture build (%.0f s user+sys)\n", m + k + ko, 100 * (m + k + ko) / b, b
 }'

@@ -163,7 +163,7 @@ def check(ko, trees):
             outside[sec] = outside.get(sec, 0) + 1
             continue
         stats["in_cu"] += 1
-        cname, cdir = cus.get(ranges[i][3], (None, None))
+        cname, cdir, _producer = cus.get(ranges[i][3], (None, None, None))
         want = rel(cname or "?", cdir, trees)
         got = paths[idx] if idx < len(paths) else None
         if got == want:

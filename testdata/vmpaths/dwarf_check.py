@@ -33,7 +33,7 @@ def rel(path, comp_dir, srctree, objtree):
 
 
 def cu_names(vmlinux):
-    """CU offset -> (name, comp_dir) from the depth-1 .debug_info dump."""
+    """CU offset -> [name, comp_dir, producer] from the depth-1 .debug_info dump."""
     out = subprocess.run(
         ["readelf", "--debug-dump=info", "--dwarf-depth=1", vmlinux],
         check=True, capture_output=True, text=True, errors="replace").stdout
@@ -42,13 +42,15 @@ def cu_names(vmlinux):
         m = re.match(r"\s*Compilation Unit @ offset (0x[0-9a-f]+|0):", line)
         if m:
             cur = int(m.group(1), 0)
-            cus[cur] = [None, None]
+            cus[cur] = [None, None, None]
             continue
         if cur is None:
             continue
-        m = re.search(r"DW_AT_(name|comp_dir)\s*:\s*(?:\(indirect[^)]*\):\s*)?(.*)$", line)
-        if m and cus[cur][0 if m.group(1) == "name" else 1] is None:
-            cus[cur][0 if m.group(1) == "name" else 1] = m.group(2).strip()
+        m = re.search(r"DW_AT_(name|comp_dir|producer)\s*:\s*(?:\(indirect[^)]*\):\s*)?(.*)$", line)
+        if m:
+            k = ("name", "comp_dir", "producer").index(m.group(1))
+            if cus[cur][k] is None:
+                cus[cur][k] = m.group(2).strip()
     return cus
 
 
@@ -77,7 +79,7 @@ def main():
     ranges = aranges(vmlinux)
     starts = [r[0] for r in ranges]
     total = in_cu = agree = 0
-    mismatches, no_cu, no_path, markers = [], [], [], []
+    mismatches, no_cu, no_path, markers, as_units = [], [], [], [], []
     for line in open(dump, encoding="utf-8", errors="replace"):
         addr_s, typ, name = line.rstrip("\n").split(" ", 2)
         if typ not in "tTwW":
@@ -90,12 +92,17 @@ def main():
             no_cu.append((addr_s, typ, name))
             continue
         in_cu += 1
-        cname, cdir = cus.get(ranges[i][2], (None, None))
+        cname, cdir, producer = cus.get(ranges[i][2], (None, None, None))
         want = rel(cname or "?", cdir, srctree, objtree)
         if not path:
             no_path.append((addr_s, typ, name, want))
         elif path == want:
             agree += 1
+        elif (producer or "").startswith("GNU AS") and want.endswith(".h") and path.endswith(".S"):
+            # gas names a unit after the file its first line entry is in: code that an
+            # assembly file generates with macros of an included header (retpoline.S's
+            # thunks, GEN-for-each-reg.h) gets the header's name; the object is the .S file.
+            as_units.append((addr_s, typ, name, want))
         elif path.endswith(".lds.S"):
             # Linker-script markers (_stext, __sched_text_start, ...) sit on the first byte
             # of some CU's code; the rule gives them the linker script's path on purpose.
@@ -104,7 +111,8 @@ def main():
             mismatches.append((addr_s, typ, name, want))
     print(f"text symbols: {total}")
     print(f"inside a CU range: {in_cu}; path == CU name: {agree}; "
-          f"linker-script markers: {len(markers)}; mismatches: {len(mismatches)}; "
+          f"linker-script markers: {len(markers)}; in assembler units named after an "
+          f"included header: {len(as_units)}; mismatches: {len(mismatches)}; "
           f"without a path: {len(no_path)}")
     print(f"outside every CU range (no DWARF for them): {len(no_cu)}")
     for m in mismatches:
@@ -113,6 +121,8 @@ def main():
         print("NO PATH %s %s %s (CU: %s)" % m)
     for m in markers:
         print("linker-script marker %s %s %s (inside CU: %s)" % m)
+    for m in as_units:
+        print("assembler unit named after a header %s %s %s (CU: %s)" % m)
     print("outside CU ranges, by path:")
     by = {}
     for a, t, n in no_cu:

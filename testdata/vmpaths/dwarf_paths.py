@@ -4,14 +4,14 @@
 order: the input of kpaths' path_table_size example in kbuild/bench-path-table.sh, which
 sizes the path side table of a kernel whose build tree (and so manifests) we do not have.
 
-    dwarf_paths.py VMLINUX DECODE > PATHS
+    dwarf_paths.py VMLINUX DECODE [SRCTREE] > PATHS
 
 DECODE: `kallsyms-rs decode VMLINUX` (the symbols in table order). A text symbol inside a
 compile unit's .debug_aranges range gets the unit's DW_AT_name; any other symbol at an
 address that a unit's DWARF names with DW_OP_addr (a variable's location) gets that unit's
 name; a symbol with neither continues the path of the one before it (objects are contiguous
-in address order). Paths under a unit's DW_AT_comp_dir (the objtree) are made relative to
-it. Prints one path per DECODE line; how many got each kind goes to stderr.
+in address order). Paths under SRCTREE or a unit's DW_AT_comp_dir (the objtree) are made
+relative to it (Debian's unit names are relative already; an O= build's are absolute). Prints one path per DECODE line; how many got each kind goes to stderr.
 """
 import bisect
 import os
@@ -53,7 +53,9 @@ def variable_units(vmlinux):
 def main():
     vmlinux, decode = sys.argv[1:3]
     cus = cu_names(vmlinux)
-    comp_dirs = sorted({os.path.normpath(d) for _n, d in cus.values() if d}, key=len, reverse=True)
+    comp_dirs = {os.path.normpath(c[1]) for c in cus.values() if c[1]}
+    comp_dirs |= {os.path.normpath(a) for a in sys.argv[3:4]}
+    comp_dirs = sorted(comp_dirs, key=len, reverse=True)
     ranges = aranges(vmlinux)
     starts = [r[0] for r in ranges]
     var_unit = variable_units(vmlinux)
@@ -67,11 +69,11 @@ def main():
         if typ in "tTwW":
             i = bisect.bisect_right(starts, addr) - 1
             if i >= 0 and ranges[i][0] <= addr < ranges[i][1]:
-                cu_name, _dir = cus.get(ranges[i][2], (None, None))
+                cu_name = cus.get(ranges[i][2], (None,))[0]
                 if cu_name:
                     path, kind = relative(cu_name, comp_dirs), "cu"
         if path is None and addr in var_unit:
-            cu_name, _dir = cus.get(var_unit[addr], (None, None))
+            cu_name = cus.get(var_unit[addr], (None,))[0]
             if cu_name:
                 path, kind = relative(cu_name, comp_dirs), "var"
         if path is None:
