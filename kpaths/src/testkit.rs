@@ -152,8 +152,12 @@ impl Drop for Scratch {
 }
 
 /// Hard-link copy of `src` at `dst` (`cp -al`): cheap, and safe because the tools only create
-/// or replace files (never write into an existing inode).
+/// or replace files (never write into an existing inode). Creates `dst`'s parent directories.
 pub fn link_copy(src: &Path, dst: &Path) {
+    if let Some(parent) = dst.parent() {
+        std::fs::create_dir_all(parent)
+            .unwrap_or_else(|e| panic!("create {}: {e}", parent.display()));
+    }
     let st = Command::new("cp")
         .arg("-al")
         .arg(src)
@@ -349,4 +353,28 @@ pub fn kbuild_command(log: &Path, tool: &str) -> Vec<String> {
         .skip(1)
         .map(str::to_string)
         .collect()
+}
+
+/// `tool --help` and `tool --version` as the only argument: exit 0, the usage (`Usage: <name> `)
+/// and the version (`<name> `) on stdout. Both binaries' own options (kpaths::tool).
+pub fn assert_help_and_version(tool: &Path, name: &str) {
+    let r = run(tool, &["--help"], Path::new("."));
+    assert_eq!(r.code, 0, "{name} --help: {}", r.err());
+    assert!(
+        r.out().starts_with(&format!("Usage: {name} ")),
+        "{}",
+        r.out()
+    );
+    let r = run(tool, &["--version"], Path::new("."));
+    assert_eq!(r.code, 0, "{name} --version: {}", r.err());
+    assert!(r.out().starts_with(&format!("{name} ")), "{}", r.out());
+}
+
+/// `tool --help ARG`: with another argument `--help` is not the tool's own but goes to the C
+/// drop-in's getopt emulation, which rejects it (exit 1, nothing on stdout). Returns stderr.
+pub fn help_with_argument(tool: &Path, arg: &str) -> String {
+    let r = run(tool, &["--help", arg], Path::new("."));
+    assert_eq!(r.code, 1, "--help {arg}: {}", r.err());
+    assert!(r.stdout.is_empty(), "--help {arg} printed {}", r.out());
+    r.err()
 }

@@ -9,21 +9,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-/// Outputs of an in-tree modpost run, relative to the build directory.
-fn in_tree_outputs(tree: &Path) -> Vec<String> {
-    let order = std::fs::read_to_string(tree.join("modules.order")).expect("modules.order");
-    let mut outs = vec![
-        "Module.symvers".to_string(),
-        ".vmlinux.export.c".to_string(),
-    ];
-    outs.extend(
-        order
-            .lines()
-            .map(|l| format!("{}.mod.c", l.trim_end_matches(".o"))),
-    );
-    outs
-}
-
 fn remove_all(tree: &Path, rels: &[String]) {
     for r in rels {
         let _ = std::fs::remove_file(tree.join(r));
@@ -93,29 +78,10 @@ fn external_module_matches_c_modpost() {
     let build = fx.build.clone();
     let scratch = Scratch::new("extmod");
     let kdir = scratch.path().join("kotest");
-    std::fs::create_dir_all(&kdir).unwrap();
-    let orig = fx.kotest();
-    let orig_s = orig.to_string_lossy().into_owned();
-    let kdir_s = kdir.to_string_lossy().into_owned();
-    // Copy the module directory and point its absolute paths at the copy.
-    for entry in std::fs::read_dir(&orig).unwrap() {
-        let e = entry.unwrap();
-        let name = e.file_name().to_string_lossy().into_owned();
-        let data = std::fs::read(e.path()).unwrap();
-        let data = if name.ends_with(".cmd") || name.ends_with(".mod") || name == "modules.order" {
-            String::from_utf8_lossy(&data)
-                .replace(&orig_s, &kdir_s)
-                .into_bytes()
-        } else {
-            data
-        };
-        std::fs::write(kdir.join(&name), data).unwrap();
-    }
+    let args = copy_external_module(&kdir);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let outs = vec!["Module.symvers".to_string(), "kotest.mod.c".to_string()];
     remove_all(&kdir, &outs);
-    let cmd = std::fs::read_to_string(fx.logs.join("extmod-modpost-command.txt")).unwrap();
-    let cmd = cmd.replace(&orig_s, &kdir_s);
-    let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
 
     let c = run(&build.join("scripts/mod/modpost"), &args, &build);
     let c_out = scratch.path().join("c-out");

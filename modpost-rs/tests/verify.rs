@@ -27,14 +27,6 @@ fn replace(path: &Path, data: &[u8]) {
     std::fs::write(path, data).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
 }
 
-fn modules_of(tree: &Path) -> Vec<String> {
-    let order = std::fs::read_to_string(tree.join("modules.order")).expect("modules.order");
-    order
-        .lines()
-        .map(|l| format!("{}.ko", l.trim_end_matches(".o")))
-        .collect()
-}
-
 /// A hard-link copy of the fixture build at `<scratch>/build`.
 fn fixture_copy(scratch: &Scratch) -> PathBuf {
     let tree = scratch.path().join("build");
@@ -55,15 +47,7 @@ fn enable_paths_config(tree: &Path) {
 fn paths_tree(scratch: &Scratch) -> PathBuf {
     let tree = fixture_copy(scratch);
     enable_paths_config(&tree);
-    let src = oracle().src;
-    let mut args = vec![
-        "ko-paths".to_string(),
-        "--srctree".into(),
-        src.display().to_string(),
-        "--objtree".into(),
-        ".".into(),
-    ];
-    args.extend(modules_of(&tree));
+    let args = ko_paths_args(&oracle(), &modules_of(&tree));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let r = run(&modpost_rs(), &args, &tree);
     assert_eq!(r.code, 0, "ko-paths failed: {}", text(&r.stderr));

@@ -136,3 +136,115 @@ pub fn put_u32(d: &mut [u8], off: usize, v: u32) {
 pub fn put_u64(d: &mut [u8], off: usize, v: u64) {
     d[off..off + 8].copy_from_slice(&v.to_le_bytes());
 }
+
+/// Copies the oracle's external test module (`make M=`, kbuild/fixture/kotest) to `kdir`,
+/// pointing the absolute paths in its `.cmd`, `.mod` and `modules.order` files at the copy,
+/// and returns the modpost arguments Kbuild used for it, rewritten the same way. The command
+/// runs in the kernel build directory (`oracle().build`) and writes into `kdir`.
+pub fn copy_external_module(kdir: &Path) -> Vec<String> {
+    let fx = oracle();
+    std::fs::create_dir_all(kdir).expect("create the module directory");
+    let orig = fx.kotest();
+    let orig_s = orig.to_string_lossy().into_owned();
+    let kdir_s = kdir.to_string_lossy().into_owned();
+    for entry in std::fs::read_dir(&orig).expect("the kotest directory") {
+        let e = entry.expect("read_dir");
+        let name = e.file_name().to_string_lossy().into_owned();
+        let data = std::fs::read(e.path()).expect("read a kotest file");
+        let data = if name.ends_with(".cmd") || name.ends_with(".mod") || name == "modules.order" {
+            String::from_utf8_lossy(&data)
+                .replace(&orig_s, &kdir_s)
+                .into_bytes()
+        } else {
+            data
+        };
+        std::fs::write(kdir.join(&name), data).expect("write the kotest copy");
+    }
+    let cmd = std::fs::read_to_string(fx.logs.join("extmod-modpost-command.txt"))
+        .expect("extmod-modpost-command.txt of the oracle build");
+    cmd.replace(&orig_s, &kdir_s)
+        .split_whitespace()
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The outputs of Kbuild's in-tree modpost run, relative to the build directory:
+/// `Module.symvers`, `.vmlinux.export.c` and one `*.mod.c` per module.
+pub fn in_tree_outputs(tree: &Path) -> Vec<String> {
+    let order = std::fs::read_to_string(tree.join("modules.order")).expect("modules.order");
+    let mut outs = vec![
+        "Module.symvers".to_string(),
+        ".vmlinux.export.c".to_string(),
+    ];
+    outs.extend(
+        order
+            .lines()
+            .map(|l| format!("{}.mod.c", l.trim_end_matches(".o"))),
+    );
+    outs
+}
+
+/// The `.ko` files of a build tree, from its `modules.order`.
+pub fn modules_of(tree: &Path) -> Vec<String> {
+    let order = std::fs::read_to_string(tree.join("modules.order")).expect("modules.order");
+    order
+        .lines()
+        .map(|l| format!("{}.ko", l.trim_end_matches(".o")))
+        .collect()
+}
+
+/// The `modpost-rs manifest` commands Kbuild ran after each `ar` of the paths kernel (from the
+/// archives' `.cmd` files), deepest archive first: (the manifest written, the arguments after
+/// `manifest`).
+pub fn manifest_commands(build: &Path) -> Vec<(String, Vec<String>)> {
+    let mut cmds = Vec::new();
+    let mut stack = vec![build.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let e = entry.unwrap();
+            let path = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(path);
+            } else if name.starts_with('.') && name.ends_with(".a.cmd") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let Some((_, rest)) = text.split_once(" manifest ") else {
+                    continue;
+                };
+                let line = rest.lines().next().unwrap();
+                let args: Vec<String> = line
+                    .split(';')
+                    .next()
+                    .unwrap()
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect();
+                cmds.push((format!("{}.manifest", args[0]), args));
+            }
+        }
+    }
+    // Children before parents, as make runs them: a parent reads its sub-archives' manifests.
+    cmds.sort_by_key(|(m, _)| (std::cmp::Reverse(m.matches('/').count()), m.clone()));
+    assert!(
+        cmds.len() > 100,
+        "only {} manifest commands in the .cmd files of {}",
+        cmds.len(),
+        build.display()
+    );
+    cmds
+}
+
+/// `ko-paths --srctree SRC --objtree . MODULES...` for a copy of `kernel`'s build tree (run
+/// in it), as Makefile.modfinal runs it with every module at once.
+pub fn ko_paths_args(kernel: &Kernel, modules: &[String]) -> Vec<String> {
+    let mut args = vec![
+        "ko-paths".to_string(),
+        "--srctree".into(),
+        kernel.src.display().to_string(),
+        "--objtree".into(),
+        ".".into(),
+    ];
+    args.extend(modules.iter().cloned());
+    args
+}
