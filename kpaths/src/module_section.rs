@@ -396,10 +396,19 @@ pub fn read_section<'data>(
     let sh = file
         .section(index)
         .map_err(|e| SectionProblem::Malformed(e.to_string()))?;
-    if sh.sh_type == object::elf::SHT_NOBITS || sh.is_alloc() || sh.sh_offset % 4 != 0 {
+    // The kernel loader's checks (patch 0004): what ko-paths writes and nothing else. The
+    // loader lays the section out by sh_addralign truncated to 32 bits, so a huge alignment
+    // would corrupt the module's layout; it is refused like any other malformed header.
+    if sh.sh_type != object::elf::SHT_PROGBITS
+        || sh.is_alloc()
+        || sh.sh_offset % 4 != 0
+        || sh.sh_addralign > 4
+        || !(sh.sh_addralign == 0 || sh.sh_addralign.is_power_of_two())
+    {
         return Err(SectionProblem::Malformed(format!(
-            "has type {}, flags {:#x}, offset {:#x} (needs contents, no SHF_ALLOC, 4-aligned)",
-            sh.sh_type.0, sh.sh_flags.0, sh.sh_offset
+            "has type {}, flags {:#x}, offset {:#x}, alignment {} (needs PROGBITS, no \
+             SHF_ALLOC, offset 4-aligned, alignment at most 4)",
+            sh.sh_type.0, sh.sh_flags.0, sh.sh_offset, sh.sh_addralign
         )));
     }
     let data = file

@@ -111,11 +111,7 @@ impl Trees {
         let mod_file = self.resolve(&object.with_extension("mod"));
         match std::fs::read(&mod_file) {
             Ok(text) => {
-                let list: Vec<PathBuf> = text
-                    .split(|b| b.is_ascii_whitespace())
-                    .filter(|w| !w.is_empty())
-                    .map(|w| PathBuf::from(String::from_utf8_lossy(w).into_owned()))
-                    .collect();
+                let list = objects_of_mod(&text);
                 if list.is_empty() {
                     return Err(Error::new(format!(
                         "{}: lists no objects",
@@ -128,6 +124,14 @@ impl Trees {
             Err(e) => Err(Error::io(mod_file.display(), &e)),
         }
     }
+}
+
+/// The objects a `.mod` file lists: whitespace-separated words, in order.
+pub fn objects_of_mod(text: &[u8]) -> Vec<PathBuf> {
+    text.split(|b| b.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(|w| PathBuf::from(String::from_utf8_lossy(w).into_owned()))
+        .collect()
 }
 
 /// Lexical normalisation: drops `.`, folds `dir/..`, never above the root (a relative path

@@ -217,7 +217,19 @@ fn scan_into(path: &[u8], opts: &ScanOptions, scan: &mut ModuleScan) -> Result<(
         }
         Err(e) => return Err(scan.diags.perror_fatal(path, &e)),
     };
-    let mut elf = match elf::parse(&data, path, &mut scan.diags)? {
+    scan_data(path, name, &data, opts, scan)
+}
+
+/// [`scan_object`] past `grab_file()`: the object's bytes `data`, read from `path` (`name` is
+/// `path` without `.o`). The fuzz target of the object scan starts here.
+pub(crate) fn scan_data(
+    path: &[u8],
+    name: &[u8],
+    data: &[u8],
+    opts: &ScanOptions,
+    scan: &mut ModuleScan,
+) -> Result<()> {
+    let mut elf = match elf::parse(data, path, &mut scan.diags)? {
         elf::Parsed::NotElf => return Ok(()),
         elf::Parsed::Object(o) => o,
     };
@@ -259,7 +271,6 @@ fn scan_into(path: &[u8], opts: &ScanOptions, scan: &mut ModuleScan) -> Result<(
         module.srcversion = sources::get_src_version(name, &mut scan.diags)?;
     }
     drop(elf);
-    drop(data);
     // The module exists from here on even if reading its CRCs fails fatally.
     let result = if opts.modversions {
         module.unresolved.push(UnresolvedDecl {

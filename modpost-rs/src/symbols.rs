@@ -158,10 +158,15 @@ impl SymbolDb {
             Ok(b) => b,
             Err(e) => return Err(diags.perror_fatal(fname, &e)),
         };
+        self.read_dump_bytes(&buf, diags)
+    }
+
+    /// [`SymbolDb::read_dump`] on the file's contents (also the fuzz target's entry).
+    pub(crate) fn read_dump_bytes(&mut self, buf: &[u8], diags: &mut Diags) -> Result<()> {
         // read_text_file() stops at the first NUL (the buffer is used as a C string).
         let text = match buf.iter().position(|&b| b == 0) {
             Some(n) => &buf[..n],
-            None => &buf[..],
+            None => buf,
         };
         let mut rest = text;
         while !rest.is_empty() {
@@ -367,16 +372,21 @@ impl SymbolDb {
             Ok(b) => b,
             Err(e) => return Err(diags.perror_fatal(fname, &e)),
         };
+        self.mark_whitelisted_bytes(&buf);
+        Ok(())
+    }
+
+    /// [`SymbolDb::mark_whitelisted`] on the file's contents.
+    pub(crate) fn mark_whitelisted_bytes(&mut self, buf: &[u8]) {
         let text = match buf.iter().position(|&b| b == 0) {
             Some(n) => &buf[..n],
-            None => &buf[..],
+            None => buf,
         };
         for name in text.split(|&b| b == b'\n') {
             if let Some(id) = self.find_symbol(name) {
                 self.exports[id.0].used = true;
             }
         }
-        Ok(())
     }
 }
 

@@ -16,6 +16,7 @@ use object::endian::U32;
 use object::endian::U64;
 use object::pod;
 use object::Endianness;
+use object::SectionIndex;
 
 use super::ElfFile;
 use super::SectionHeader;
@@ -31,15 +32,40 @@ pub fn with_section(file: &ElfFile<'_>, name: &[u8], payload: &[u8]) -> Result<V
     }
     let existing = file.section_by_name(name);
     let shstrndx = file.shstrndx;
+    // The new name goes into the section-name table, and every section must keep its name (one
+    // whose name cannot be read could come out named like the new section).
+    if existing == Some(shstrndx) {
+        return Err(Error::new(format!(
+            "the section-name table is called {}",
+            String::from_utf8_lossy(name)
+        )));
+    }
+    if shstrndx.0 == 0 {
+        return Err(Error::new(
+            "the file has no section-name table (e_shstrndx is 0)",
+        ));
+    }
+    for i in 1..file.sections.len() {
+        file.section_name(SectionIndex(i))?;
+    }
 
     // Everything that is not ours to rewrite stays where it is: the kept prefix ends after the
     // last section other than the name table and the replaced section. Old copies of those
     // two, and the old header table, are dropped if they lie beyond that point and otherwise
     // stay behind as unreferenced bytes (a valid file either way).
-    let mut cut = file.headers_end;
+    // The ELF header is rewritten (e_shoff, e_shnum), so no kept section may lie in it.
+    let ehdr_size: u64 = if file.is_64 { 64 } else { 52 };
+    // The kept prefix holds the whole ELF header even when e_ehsize says less.
+    let mut cut = file.headers_end.max(ehdr_size);
     for (i, s) in file.sections.iter().enumerate() {
         if i == 0 || i == shstrndx.0 || Some(i) == existing.map(|e| e.0) {
             continue;
+        }
+        if s.file_end() > s.sh_offset && s.sh_offset < ehdr_size {
+            return Err(Error::new(format!(
+                "section {i} (contents at {:#x}) overlaps the ELF header",
+                s.sh_offset
+            )));
         }
         cut = cut.max(s.file_end());
     }
@@ -178,4 +204,39 @@ fn header32(e: Endianness, h: &SectionHeader) -> Result<elf::SectionHeader32<End
         sh_addralign: U32::new(e, word(h.sh_addralign, "sh_addralign")?),
         sh_entsize: U32::new(e, word(h.sh_entsize, "sh_entsize")?),
     })
+}
+
+/// The promise of [`with_section`], checked (by its tests and its fuzz target): `appended`, made
+/// from `original`, parses, holds `payload` in the section `name`, and every other section of
+/// `original` whose name and contents can be read keeps both. The first broken promise, if any.
+pub fn check_appended(
+    original: &ElfFile<'_>,
+    appended: &[u8],
+    name: &[u8],
+    payload: &[u8],
+) -> std::result::Result<(), String> {
+    let new = ElfFile::parse(appended).map_err(|e| format!("the output does not parse: {e}"))?;
+    let index = new
+        .section_by_name(name)
+        .ok_or("the new section is missing")?;
+    if new.section_data(index).ok() != Some(payload) {
+        return Err("the new section does not hold the payload".into());
+    }
+    let replaced = original.section_by_name(name);
+    for i in (1..original.sections.len()).map(SectionIndex) {
+        if Some(i) == replaced || i == original.shstrndx {
+            continue;
+        }
+        let (Ok(old_name), Ok(old_data)) = (original.section_name(i), original.section_data(i))
+        else {
+            continue;
+        };
+        if new.section_name(i).ok() != Some(old_name) {
+            return Err(format!("section {} renamed", i.0));
+        }
+        if new.section_data(i).ok() != Some(old_data) {
+            return Err(format!("section {} changed", i.0));
+        }
+    }
+    Ok(())
 }

@@ -277,3 +277,121 @@ fn signature_is_cut_off() {
     lying[n] = 0xff; // signature longer than the file
     assert_eq!(module_section::unsigned_len(&lying), None);
 }
+
+/// What the fuzz target `append` (fuzz/fuzz_targets/append.rs) asserts: when `with_section`
+/// succeeds, its output keeps its promise (`check_appended`).
+fn append_keeps_other_sections(data: &[u8]) {
+    const NAME: &[u8] = b".kallsyms_paths";
+    const PAYLOAD: &[u8] = b"KPTH fuzz payload\0\x01\x02\x03";
+    let Ok(file) = ElfFile::parse(data) else {
+        return;
+    };
+    let Ok(out) = with_section(&file, NAME, PAYLOAD) else {
+        return;
+    };
+    super::append::check_appended(&file, &out, NAME, PAYLOAD).unwrap();
+}
+
+/// Every input the fuzz target `append` found a problem with (testdata/fuzz-regressions/append).
+#[test]
+fn fuzz_regressions_append() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/fuzz-regressions/append");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        append_keeps_other_sections(&std::fs::read(&path).unwrap());
+        n += 1;
+    }
+    assert!(n > 0, "no inputs in {}", dir.display());
+}
+
+/// Found by the fuzz target `append`: a section whose contents lie in the ELF header would
+/// change when e_shoff and e_shnum are rewritten, so the file is refused.
+#[test]
+fn a_section_inside_the_elf_header_is_refused() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/fuzz-regressions/append");
+    let data = std::fs::read(dir.join("section-in-elf-header")).unwrap();
+    let file = ElfFile::parse(&data).unwrap();
+    let err = with_section(&file, b".kallsyms_paths", b"x").unwrap_err();
+    assert!(err.to_string().contains("overlaps the ELF header"), "{err}");
+}
+
+/// Found by the fuzz target `append`: in a file whose section names cannot be read (here an
+/// empty name table), every section came out named like the new one, since the new name went
+/// to offset 0 of the rebuilt table; such a file is refused.
+#[test]
+fn sections_with_unreadable_names_are_refused() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/fuzz-regressions/append");
+    let data = std::fs::read(dir.join("unreadable-section-names")).unwrap();
+    let file = ElfFile::parse(&data).unwrap();
+    let err = with_section(&file, b".kallsyms_paths", b"x").unwrap_err();
+    assert!(
+        err.to_string().contains("outside the section-name table"),
+        "{err}"
+    );
+}
+
+/// Found by the fuzz target `append`: with e_ehsize 0 (and no program headers) the kept prefix
+/// was empty, so the output lost its ELF header; the prefix now always holds the whole header.
+#[test]
+fn a_zero_e_ehsize_keeps_the_elf_header() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/fuzz-regressions/append");
+    let data = std::fs::read(dir.join("ehsize-zero")).unwrap();
+    let file = ElfFile::parse(&data).unwrap();
+    let out = with_section(&file, b".kallsyms_paths", b"x").unwrap();
+    assert_eq!(out[..32], data[..32], "the header before e_shoff");
+    append_keeps_other_sections(&data);
+}
+
+/// Found by the fuzz target `append`: when the section-name table itself has the new section's
+/// name, replacing it lost every name; such a file is refused.
+#[test]
+fn a_name_table_with_the_sections_name_is_refused() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/fuzz-regressions/append");
+    let data = std::fs::read(dir.join("name-table-named-like-the-section")).unwrap();
+    let file = ElfFile::parse(&data).unwrap();
+    assert_eq!(
+        file.section_by_name(b".kallsyms_paths"),
+        Some(file.shstrndx)
+    );
+    let err = with_section(&file, b".kallsyms_paths", b"x").unwrap_err();
+    assert!(
+        err.to_string().contains("section-name table is called"),
+        "{err}"
+    );
+}
+
+#[test]
+fn section_headers_the_loader_refuses_are_malformed() {
+    // The kernel loader (patch 0004) takes a .kallsyms_paths section only as ko-paths writes
+    // it: PROGBITS, no SHF_ALLOC, aligned to at most 4. A huge sh_addralign crashed the
+    // loader before it checked this (the crafted-module boot test, align-4g).
+    let dir = scratch("loader-refuses");
+    let object = compile(&dir, &[], "sample.o");
+    let data = std::fs::read(object).unwrap();
+    let file = ElfFile::parse(&data).unwrap();
+    let (payload, _) = payload_for(&file);
+    let good = with_section(&file, b".kallsyms_paths", &payload).unwrap();
+    let parsed = ElfFile::parse(&good).unwrap();
+    assert!(module_section::read_section(&parsed).is_ok());
+    let index = parsed.section_by_name(b".kallsyms_paths").unwrap().0;
+    let e_shoff = u64::from_le_bytes(good[0x28..0x30].try_into().unwrap());
+    let header = usize::try_from(e_shoff).unwrap() + 64 * index;
+    // (field offset in Elf64_Shdr, width, value)
+    for (what, at, bytes) in [
+        ("sh_addralign 2^32", 48, (1u64 << 32).to_le_bytes().to_vec()),
+        ("sh_addralign 8", 48, 8u64.to_le_bytes().to_vec()),
+        ("sh_addralign 3", 48, 3u64.to_le_bytes().to_vec()),
+        ("SHT_NULL", 4, 0u32.to_le_bytes().to_vec()),
+        ("SHT_NOBITS", 4, 8u32.to_le_bytes().to_vec()),
+        ("SHF_ALLOC", 8, 2u64.to_le_bytes().to_vec()),
+    ] {
+        let mut bad = good.clone();
+        bad[header + at..header + at + bytes.len()].copy_from_slice(&bytes);
+        let parsed = ElfFile::parse(&bad).unwrap();
+        match module_section::read_section(&parsed) {
+            Err(module_section::SectionProblem::Malformed(_)) => {}
+            other => panic!("{what}: {:?}", other.map(|_| ())),
+        }
+    }
+}

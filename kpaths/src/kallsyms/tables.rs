@@ -204,8 +204,11 @@ pub struct Entry {
     /// The type character, as kernel/kallsyms.c kallsyms_get_symbol_type reads it: the first
     /// character of the first byte's token (0 if that token is empty).
     pub kind: u8,
-    /// The name: the expansion minus its first character, untruncated.
+    /// The name: the expansion minus its first character, cut to `KSYM_NAME_LEN - 1` bytes as
+    /// kernel/kallsyms.c kallsyms_expand_symbol cuts it.
     pub name: Vec<u8>,
+    /// The length of the whole name, uncut.
+    pub name_len: usize,
     /// Number of compressed bytes (the ULEB128 length).
     pub compressed_len: usize,
     /// True if the second length byte had its high bit set (a 3-byte ULEB128 the kernel
@@ -278,7 +281,11 @@ pub fn decode_names(
         })?;
         off += len;
 
-        let mut expanded = Vec::with_capacity(len * 3);
+        // Only the type character and KSYM_NAME_LEN - 1 name bytes are kept, as the kernel
+        // keeps them: a corrupt table whose entries name long tokens must not make the decoder
+        // hold hundreds of times the table's size.
+        let mut expanded = Vec::with_capacity(len.saturating_mul(3).min(KSYM_NAME_LEN));
+        let mut expansion_len = 0usize;
         let mut empty_token = false;
         for &b in data {
             let tok = tokens
@@ -286,7 +293,9 @@ pub fn decode_names(
                 .get(usize::from(b))
                 .map_or(&[][..], |s| &s[..]);
             empty_token |= tok.is_empty();
-            expanded.extend_from_slice(tok);
+            expansion_len += tok.len();
+            let room = KSYM_NAME_LEN.saturating_sub(expanded.len());
+            expanded.extend_from_slice(&tok[..tok.len().min(room)]);
         }
         let first_tok = data
             .first()
@@ -298,6 +307,7 @@ pub fn decode_names(
             offset: start as u32,
             kind,
             name,
+            name_len: expansion_len.saturating_sub(1),
             compressed_len: len,
             long_uleb,
             empty_first_token: first_tok.is_empty(),
@@ -547,13 +557,13 @@ pub fn finish(raw: &RawTables<'_>, parsed: Parsed, mode: OffsetMode) -> Decoded 
                     e.offset
                 )
             });
-        } else if e.name.len() >= KSYM_NAME_LEN {
+        } else if e.name_len >= KSYM_NAME_LEN {
             p.add("long names", || {
                 format!(
                     "kallsyms_names: symbol #{i} ({}...) is {} bytes long; the kernel truncates \
                      names to {}",
                     show(&e.name[..40.min(e.name.len())]),
-                    e.name.len(),
+                    e.name_len,
                     KSYM_NAME_LEN - 1
                 )
             });

@@ -25,6 +25,8 @@ use std::path::PathBuf;
 
 #[allow(unused_imports)]
 pub(crate) use sumversion::get_src_version;
+pub(crate) use sumversion::normalise_source;
+pub(crate) use sumversion::source_files_of_cmd;
 
 /// `PATH_MAX` of Linux: the size of the C path buffers (`char objlist[PATH_MAX]`).
 const PATH_MAX: usize = 4096;

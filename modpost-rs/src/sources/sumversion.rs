@@ -158,16 +158,36 @@ fn parse_source_files(
         .map_or(0, |slash| slash + 1);
     let dir = &object[..dir_len];
     let cmd = read_text_file(base, &cmd_file_name(object), diags)?;
+    let (files, malformed) = source_files_of_cmd(c_str(&cmd), dir);
+    // C hashes each file as it meets it and stops at a malformed line; hashing the files in
+    // order and then warning prints the same messages in the same order.
+    for path in files {
+        hash_file(base, path, md4, normalised, diags)?;
+    }
+    if let Some(line) = malformed {
+        diags.warn(cat!("malformed line: ", line, "\n"));
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// The files C's `parse_source_files` hashes for a `.cmd` text (cut at its first NUL) of an
+/// object in directory `dir` (with its trailing `/`, or empty), in order; and the `source_`
+/// line without a space that ended the scan ("malformed line"), if any.
+pub(crate) fn source_files_of_cmd<'c>(
+    cmd: &'c [u8],
+    dir: &[u8],
+) -> (Vec<&'c [u8]>, Option<&'c [u8]>) {
+    let mut files = Vec::new();
     let mut check_files = false;
-    for raw_line in c_lines(c_str(&cmd)) {
+    for raw_line in c_lines(cmd) {
         let skip = raw_line.iter().take_while(|&&b| is_c_space(b)).count();
         let line = &raw_line[skip..];
         if line.starts_with(b"source_") {
             let Some(space) = line.iter().rposition(|&b| b == b' ') else {
-                diags.warn(cat!("malformed line: ", line, "\n"));
-                return Ok(false);
+                return (files, Some(line));
             };
-            hash_file(base, &line[space + 1..], md4, normalised, diags)?;
+            files.push(&line[space + 1..]);
             continue;
         }
         if line.starts_with(b"deps_") {
@@ -189,10 +209,10 @@ fn parse_source_files(
             .unwrap_or(line.len());
         let path = &line[..path_len];
         if is_in_object_dir(path, dir) {
-            hash_file(base, path, md4, normalised, diags)?;
+            files.push(path);
         }
     }
-    Ok(true)
+    (files, None)
 }
 
 /// C's `get_line` over a string: pieces between newlines, except that the empty piece after

@@ -595,3 +595,37 @@ fn path_side_table_round_trip_and_checks() {
         d.problems
     );
 }
+
+/// Found by the fuzz target `kallsyms_tables`: the decoder kept every entry's whole expansion,
+/// so a corrupt 1 MB image whose entries name long tokens took about 1 GB. Names are now cut
+/// to KSYM_NAME_LEN - 1 bytes as the kernel cuts them; the whole length is still reported.
+#[test]
+fn long_expansions_are_cut_like_the_kernel_cuts_them() {
+    let long = "a".repeat(1000);
+    let mut syms = sample();
+    syms.push((b'd', &long, BASE + 0x3000));
+    let b = build(&syms, OffsetMode::AbsolutePercpu, BASE);
+    let parsed = parse(&raw(&b)).unwrap();
+    let e = parsed.entries.last().unwrap();
+    assert_eq!(e.name, vec![b'a'; KSYM_NAME_LEN - 1]);
+    assert_eq!(e.name_len, 1000);
+    let d = decode(&b, Some(OffsetMode::AbsolutePercpu));
+    assert!(
+        d.problems.iter().any(|p| p.contains("is 1000 bytes long")),
+        "{:?}",
+        d.problems
+    );
+
+    // Token 'a' pointed at a 100000-byte string: each use keeps at most KSYM_NAME_LEN bytes.
+    let mut b = build(&sample(), OffsetMode::AbsolutePercpu, BASE);
+    let at = 2 * usize::from(b'a');
+    let long_at = b.token_table.len() as u16;
+    b.token_index[at..at + 2].copy_from_slice(&long_at.to_le_bytes());
+    b.token_table.extend(std::iter::repeat_n(b'a', 100_000));
+    b.token_table.push(0);
+    let parsed = parse(&raw(&b)).unwrap();
+    for e in &parsed.entries {
+        assert!(e.name.len() < KSYM_NAME_LEN, "{} bytes kept", e.name.len());
+    }
+    assert!(parsed.entries.iter().any(|e| e.name_len > 100_000));
+}

@@ -1,0 +1,44 @@
+//! Entry point for the fuzz target `kallsyms_map` in `fuzz/`: an untrusted map through the
+//! tool's whole pipeline, in memory.
+//!
+//! A fatal error of the tool (`line format error`, a name or table too large, ...) is a
+//! [`crate::error::Fatal`] value that `main` prints and turns into the exit status; here it
+//! just ends the run, so only a panic, an abort, a hang or unbounded memory is a finding.
+
+use crate::compress;
+use crate::filter;
+use crate::read;
+use crate::sort;
+use crate::write;
+
+/// The map's bytes as `kallsyms [--all-symbols] [--absolute-percpu] map` reads them: `read`
+/// (getline and strtoull semantics, over-long names), `filter`, the sort keys, the token
+/// compression, the sort, the relative base and the `.S` text (written to a buffer). Runs
+/// without options and with both.
+pub fn map(data: &[u8]) {
+    for (all_symbols, absolute_percpu) in [(false, false), (true, true)] {
+        let mut stderr = Vec::new();
+        let Ok(mut table) = read::read_symbols(std::io::Cursor::new(data), &mut stderr) else {
+            return;
+        };
+        filter::shrink_table(&mut table, all_symbols);
+        if absolute_percpu {
+            filter::make_percpus_absolute(&mut table);
+        }
+        sort::prepare_sort_keys(&mut table);
+        let tokens = compress::optimize_token_table(&mut table);
+        sort::sort_symbols(&mut table);
+        let relative_base = sort::record_relative_base(&table);
+        let mut sink = Vec::new();
+        let mut out = write::Out::new(&mut sink, write::STDIO_BUFSIZ, false);
+        let result = write::write_src(
+            &mut out,
+            &mut table,
+            &tokens,
+            relative_base,
+            absolute_percpu,
+        );
+        out.flush();
+        drop(result);
+    }
+}
