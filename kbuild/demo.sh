@@ -30,8 +30,9 @@ echo
 sed -n '/kotest: leaf=/p' "$L" | strip_time
 sed -n '/kotest: leaf=/,/<\/TASK>/p' "$L" | sed -n '/Call Trace:/,/<\/TASK>/p' | strip_time
 echo
+# (kernel messages that land on the console between the lines have a timestamp)
 echo "/proc/kallsyms: the names every tool reads, unchanged"
-section "$L" SAMPLE
+section "$L" SAMPLE | grep -v '^\['
 echo
 echo "/proc/kallsyms_paths: the same symbols with their files"
-section "$L" SAMPLE_PATHS
+section "$L" SAMPLE_PATHS | grep -v '^\['

@@ -19,6 +19,8 @@
 #   paths-off  kbuild/patches with the option off and the C tools: must be byte-identical
 #              to oracle (kbuild/accept.sh off)
 #   dwarf      paths + CONFIG_DEBUG_INFO_DWARF5: DWARF ground truth, decode_stacktrace.sh
+#   kasan      paths + KASAN (generic, outline, vmalloc; fixture/kasan.config): the crafted
+#              .kallsyms_paths boot test, kbuild/crafted-modules.sh kasan
 #
 # Cache: $MODPOST_RS_CACHE/kernel-<variant>-<key>, the key hashing the source version, the
 # patches (patched variants), the config fragments and the tool choice. The Rust variants
@@ -34,7 +36,8 @@ variant() { # sets PATCHED, TOOLS, FRAGMENTS for $1
 	paths) PATCHED=1 TOOLS=rust FRAGMENTS="oracle.config paths.config" ;;
 	paths-off) PATCHED=1 TOOLS=c FRAGMENTS="oracle.config" ;;
 	dwarf) PATCHED=1 TOOLS=rust FRAGMENTS="oracle.config paths.config dwarf.config" ;;
-	*) die "kernel.sh: unknown variant '$1' (oracle paths paths-off dwarf)" ;;
+	kasan) PATCHED=1 TOOLS=rust FRAGMENTS="oracle.config paths.config kasan.config" ;;
+	*) die "kernel.sh: unknown variant '$1' (oracle paths paths-off dwarf kasan)" ;;
 	esac
 }
 

@@ -13,8 +13,10 @@
 #     binary even after a failure; the distro-scale ones are #[ignore]d and listed as such
 #     (cargo test -- --ignored runs them, after `bash kbuild/distro.sh fetch`);
 #  3. the Kbuild checks, kbuild/tests/*.sh, each against real kernel builds, every one even
-#     after a failure, and kbuild/accept.sh off (the patched kernel with the option off is
-#     byte-identical to the pristine one).
+#     after a failure; kbuild/accept.sh off (the patched kernel with the option off is
+#     byte-identical to the pristine one); kbuild/crafted-modules.sh (crafted .kallsyms_paths
+#     sections loaded into the paths kernel: ignored or refused, never an oops);
+#  4. the short fuzz pass, fuzz/run.sh 30 (every fuzz target for 30 s; docs/fuzzing.md).
 #
 # One summary line at the end; the exit status is non-zero if anything failed.
 set -uo pipefail
@@ -42,14 +44,20 @@ failures=$(sed -n 's/^test result: .* \([0-9]*\) failed.*/\1/p' "$CACHE/cargo-te
 	awk '{s += $1} END {print s + 0}')
 
 checks=0
-for t in "$KB"/tests/*.sh "$KB/accept.sh"; do
-	args=()
-	[ "$t" = "$KB/accept.sh" ] && args=(off)
-	label="${t#"$ROOT"/}${args[*]:+ ${args[*]}}"
+check() { # check LABEL CMD...: one check; a failure is recorded, the others still run
+	local label=$1
+	shift
 	say CHECK "$label"
 	checks=$((checks + 1))
-	bash "$t" "${args[@]}" || failed+=("$label")
+	"$@" || failed+=("$label")
+}
+for t in "$KB"/tests/*.sh; do
+	check "${t#"$ROOT"/}" bash "$t"
 done
+check "kbuild/accept.sh off" bash "$KB/accept.sh" off
+check "kbuild/crafted-modules.sh paths" bash "$KB/crafted-modules.sh" paths
+# The short fuzz pass: every target for 30 s (the long run: docs/fuzzing.md).
+check "fuzz/run.sh 30" bash "$ROOT/fuzz/run.sh" 30
 
 echo
 echo "test.sh: Rust tests: $passed passed, $failures failed, $ignored ignored (distro scale," \

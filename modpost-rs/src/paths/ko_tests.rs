@@ -34,7 +34,9 @@ fn fixture_modules(build: &Path) -> Vec<PathBuf> {
 }
 
 /// Per symbol of a module with a fresh section: (name, local?, value, path).
-fn decoded_paths(bytes: &[u8]) -> Vec<(String, bool, u64, Option<String>)> {
+type DecodedPaths = Vec<(String, bool, u64, Option<String>)>;
+
+fn decoded_paths(bytes: &[u8]) -> DecodedPaths {
     let elf = ElfFile::parse(bytes).unwrap();
     let (symtab, section) = module_section::read_section(&elf).unwrap();
     symtab
@@ -51,6 +53,15 @@ fn decoded_paths(bytes: &[u8]) -> Vec<(String, bool, u64, Option<String>)> {
                     .map(|p| String::from_utf8_lossy(p).into_owned()),
             )
         })
+        .collect()
+}
+
+/// The paths of the symbols called `name`, in symtab order (`-` for none).
+fn paths_named(decoded: &DecodedPaths, name: &str) -> Vec<String> {
+    decoded
+        .iter()
+        .filter(|(n, _, _, _)| n == name)
+        .map(|(_, _, _, p)| p.clone().unwrap_or_else(|| "-".into()))
         .collect()
 }
 
@@ -374,6 +385,91 @@ fn signed_modules_are_refused() {
     assert!(err.message().contains("module is signed"), "{err}");
 }
 
+/// Builds the three-object module `m` of testdata/modpaths/asm-member in `obj` like Kbuild
+/// does: a.c, the assembly member `asm` (no `.file`: no STT_FILE symbol) and c.c, each defining
+/// a local `helper`; their `.cmd` files and `m.mod`; `ld -r` of the members into `m/m.o` (with
+/// `objtool`, assembled and linked in the middle though no member, if given); the `.ko` from
+/// `m.o`, `m.mod.o` and `.module-common.o` (both from glue.c). `tool("gcc")` names each
+/// program, so a cross toolchain can build it.
+fn build_three_object_module(
+    obj: &Path,
+    tool: &dyn Fn(&str) -> String,
+    asm: &Path,
+    objtool: Option<&Path>,
+) {
+    let src = testkit::testdata("modpaths/asm-member");
+    let m = obj.join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    let cmd_file = |target: &str, source: &Path| {
+        let cmd = obj.join(kpaths::tree::cmd_file_of(Path::new(target)));
+        let source = source.display();
+        let text = format!("savedcmd_{target} := cc\n\nsource_{target} := {source}\n");
+        std::fs::write(cmd, text).unwrap();
+    };
+    let cc = |source: &str, out: &Path, defines: &[&str]| {
+        run_ok(
+            Command::new(tool("gcc"))
+                .args(["-O2", "-c"])
+                .args(defines)
+                .arg(src.join(source))
+                .arg("-o")
+                .arg(out),
+        );
+    };
+    let assemble = |source: &Path, out: &Path| {
+        run_ok(Command::new(tool("as")).arg(source).arg("-o").arg(out));
+    };
+    cc("a.c", &m.join("a.o"), &[]);
+    assemble(asm, &m.join("b.o"));
+    cc("c.c", &m.join("c.o"), &[]);
+    cc(
+        "glue.c",
+        &m.join("m.mod.o"),
+        &["-Dglue_global=mod_global", "-Dglue_local=mod_local"],
+    );
+    cc(
+        "glue.c",
+        &obj.join(".module-common.o"),
+        &["-Dglue_global=common_global", "-Dglue_local=common_local"],
+    );
+    cmd_file("m/a.o", &src.join("a.c"));
+    cmd_file("m/b.o", asm);
+    cmd_file("m/c.o", &src.join("c.c"));
+    cmd_file("m/m.mod.o", Path::new("m/m.mod.c"));
+    cmd_file(".module-common.o", &src.join("glue.c"));
+    std::fs::write(m.join("m.mod"), "m/a.o\nm/b.o\nm/c.o\n").unwrap();
+    let mut members = vec!["m/a.o", "m/b.o", "m/c.o"];
+    if let Some(objtool) = objtool {
+        assemble(objtool, &m.join("objtool.o"));
+        members.insert(1, "m/objtool.o");
+    }
+    for (out, inputs) in [
+        ("m/m.o", members),
+        ("m/m.ko", vec!["m/m.o", "m/m.mod.o", ".module-common.o"]),
+    ] {
+        run_ok(
+            Command::new(tool("ld"))
+                .args(["-r", "-o", out])
+                .args(inputs)
+                .current_dir(obj),
+        );
+    }
+}
+
+/// `ko-paths` on the module [`build_three_object_module`] built in `obj` (srctree: asm-member):
+/// the `.ko` with its section; every symbol matched.
+fn emit_three_object_module(obj: &Path) -> Vec<u8> {
+    let opts = KoOptions {
+        trees: Trees::new(&testkit::testdata("modpaths/asm-member"), obj, None).unwrap(),
+        from: None,
+    };
+    let ko = PathBuf::from("m/m.ko");
+    let data = std::fs::read(obj.join(&ko)).unwrap();
+    let (out, report) = emit(&opts, &ko, &data).unwrap().unwrap();
+    assert!(report.unmatched.is_empty(), "{:?}", report.unmatched);
+    out
+}
+
 #[test]
 fn assembly_member_prefix_and_mapping_symbols() {
     // A three-object module whose middle object is assembly without `.file`; all three
@@ -385,80 +481,12 @@ fn assembly_member_prefix_and_mapping_symbols() {
     let src = testkit::testdata("modpaths/asm-member");
     let obj = scratch.join("obj");
     let m = obj.join("m");
-    std::fs::create_dir_all(&m).unwrap();
-    let cmd_file = |target: &str, source: &str| {
-        let cmd = obj.join(kpaths::tree::cmd_file_of(Path::new(target)));
-        std::fs::write(
-            cmd,
-            format!("savedcmd_{target} := cc\n\nsource_{target} := {source}\n"),
-        )
-        .unwrap();
-    };
-    let cc = |source: &str, out: &Path, defines: &[String]| {
-        run_ok(
-            Command::new("gcc")
-                .args(["-O2", "-c"])
-                .args(defines)
-                .arg(src.join(source))
-                .arg("-o")
-                .arg(out),
-        );
-    };
-    cc("a.c", &m.join("a.o"), &[]);
-    run_ok(
-        Command::new("as")
-            .arg(src.join("b.S"))
-            .arg("-o")
-            .arg(m.join("b.o")),
-    );
-    cc("c.c", &m.join("c.o"), &[]);
-    run_ok(
-        Command::new("as")
-            .arg(src.join("objtool.S"))
-            .arg("-o")
-            .arg(m.join("objtool.o")),
-    );
-    for (name, target) in [
-        ("mod", m.join("m.mod.o")),
-        ("common", obj.join(".module-common.o")),
-    ] {
-        let defines = [
-            format!("-Dglue_global={name}_global"),
-            format!("-Dglue_local={name}_local"),
-        ];
-        cc("glue.c", &target, &defines);
-    }
-    cmd_file("m/a.o", &src.join("a.c").to_string_lossy());
-    cmd_file("m/b.o", &src.join("b.S").to_string_lossy());
-    cmd_file("m/c.o", &src.join("c.c").to_string_lossy());
-    cmd_file("m/m.mod.o", "m/m.mod.c");
-    cmd_file(".module-common.o", &src.join("glue.c").to_string_lossy());
-    std::fs::write(m.join("m.mod"), "m/a.o\nm/b.o\nm/c.o\n").unwrap();
     // objtool.o is linked in the middle but is no member: what it defines appears in m.o only
-    run_ok(
-        Command::new("ld")
-            .args([
-                "-r",
-                "-o",
-                "m/m.o",
-                "m/a.o",
-                "m/objtool.o",
-                "m/b.o",
-                "m/c.o",
-            ])
-            .current_dir(&obj),
-    );
-    run_ok(
-        Command::new("ld")
-            .args([
-                "-r",
-                "-o",
-                "m/m.ko",
-                "m/m.o",
-                "m/m.mod.o",
-                ".module-common.o",
-            ])
-            .current_dir(&obj),
+    build_three_object_module(
+        &obj,
+        &|t| t.to_string(),
+        &src.join("b.S"),
+        Some(&src.join("objtool.S")),
     );
     let b_text = run_ok(Command::new("readelf").arg("-sW").arg(m.join("b.o"))).out();
     assert!(
@@ -466,22 +494,8 @@ fn assembly_member_prefix_and_mapping_symbols() {
         "b.o must have no STT_FILE:\n{b_text}"
     );
 
-    let opts = KoOptions {
-        trees: Trees::new(&src, &obj, None).unwrap(),
-        from: None,
-    };
-    let ko = PathBuf::from("m/m.ko");
-    let data = std::fs::read(obj.join(&ko)).unwrap();
-    let (out, report) = emit(&opts, &ko, &data).unwrap().unwrap();
-    assert!(report.unmatched.is_empty(), "{:?}", report.unmatched);
-    let decoded = decoded_paths(&out);
-    let paths_of = |name: &str| -> Vec<String> {
-        decoded
-            .iter()
-            .filter(|(n, _, _, _)| n == name)
-            .map(|(_, _, _, p)| p.clone().unwrap_or_else(|| "-".into()))
-            .collect()
-    };
+    let decoded = decoded_paths(&emit_three_object_module(&obj));
+    let paths_of = |name: &str| paths_named(&decoded, name);
     assert_eq!(paths_of("helper"), ["a.c", "b.S", "c.c"]);
     assert_eq!(paths_of("asm_local"), ["b.S"]);
     assert_eq!(paths_of("a_global"), ["a.c"]);
@@ -497,4 +511,89 @@ fn assembly_member_prefix_and_mapping_symbols() {
     // mapping symbols get none and need none
     assert_eq!(paths_of("$x"), ["-"]);
     assert_eq!(paths_of("$d"), ["-"]);
+}
+
+/// The three-object module of [`assembly_member_prefix_and_mapping_symbols`] built with a
+/// cross toolchain (`<prefix>-gcc`, `-as`, `-ld`), its assembly member from
+/// `asm-member/<arch>/b.S`: real mapping symbols from gcc and gas, in objects of another ELF
+/// class, byte order or relocation kind. Returns the decoded paths of the emitted `.ko` and the
+/// names of its `STT_FILE` symbols.
+fn cross_module(prefix: &str, arch: &str) -> (DecodedPaths, HashSet<String>) {
+    let tool = |t: &str| format!("{prefix}-{t}");
+    let have = Command::new(tool("gcc")).arg("--version").output();
+    assert!(
+        have.is_ok_and(|o| o.status.success()),
+        "{} is missing: apt-get install gcc-{prefix} (kbuild/test.sh installs it)",
+        tool("gcc")
+    );
+    let scratch = Scratch::new(&format!("ko-cross-{arch}"));
+    let src = testkit::testdata("modpaths/asm-member");
+    let obj = scratch.join("obj");
+    build_three_object_module(&obj, &tool, &src.join(arch).join("b.S"), None);
+    let out = emit_three_object_module(&obj);
+    let elf = ElfFile::parse(&out).unwrap();
+    let files = elf
+        .symbols()
+        .unwrap()
+        .unwrap()
+        .symbols
+        .iter()
+        .filter(|s| s.is_file())
+        .map(|s| String::from_utf8_lossy(s.name).into_owned())
+        .collect();
+    (decoded_paths(&out), files)
+}
+
+/// Every named symbol of the cross-built module has its member's path; the mapping symbols
+/// that gcc and gas put among the locals (at least `min_mapping` of them) have none.
+fn check_cross_module(prefix: &str, arch: &str, min_mapping: usize) {
+    let (decoded, files) = cross_module(prefix, arch);
+    let paths_of = |name: &str| paths_named(&decoded, name);
+    let b = format!("{arch}/b.S");
+    assert_eq!(paths_of("helper"), ["a.c", b.as_str(), "c.c"], "{arch}");
+    assert_eq!(paths_of("asm_local"), [b.as_str()], "{arch}");
+    assert_eq!(paths_of("a_global"), ["a.c"], "{arch}");
+    assert_eq!(paths_of("b_global"), [b.as_str()], "{arch}");
+    assert_eq!(paths_of("c_global"), ["c.c"], "{arch}");
+    assert_eq!(paths_of("mod_local"), ["m/m.mod.c"], "{arch}");
+    assert_eq!(paths_of("common_global"), ["glue.c"], "{arch}");
+    let mapping: Vec<_> = decoded
+        .iter()
+        .filter(|(n, _, _, _)| kpaths::elf::is_mapping_symbol(n.as_bytes()))
+        .collect();
+    assert!(
+        mapping.len() >= min_mapping,
+        "{arch}: only {} mapping symbols in the module: {mapping:?}",
+        mapping.len()
+    );
+    assert!(
+        mapping.iter().all(|(_, _, _, p)| p.is_none()),
+        "{arch}: a mapping symbol got a path: {mapping:?}"
+    );
+    // Every other named local has a path. (`STT_FILE` symbols need none: the loader never
+    // keeps or prints them. The arm and arm64 `ld -r` adds one named after each input that has
+    // locals but none of its own, here `b.o`.)
+    let bare: Vec<_> = decoded
+        .iter()
+        .filter(|(n, local, _, p)| {
+            *local
+                && p.is_none()
+                && !n.is_empty()
+                && !kpaths::elf::is_mapping_symbol(n.as_bytes())
+                && !files.contains(n)
+        })
+        .collect();
+    assert!(bare.is_empty(), "{arch}: locals without a path: {bare:?}");
+}
+
+#[test]
+fn arm64_module_with_real_mapping_symbols() {
+    // ELF64 little-endian RELA; $x/$d from gcc and gas (the arm64 report of issue 12)
+    check_cross_module("aarch64-linux-gnu", "arm64", 4);
+}
+
+#[test]
+fn arm_module_with_real_mapping_symbols() {
+    // ELF32 little-endian REL; $a/$d from gcc and gas
+    check_cross_module("arm-linux-gnueabi", "arm", 4);
 }
