@@ -173,6 +173,13 @@ fn kill_loop(
     );
 }
 
+/// `modpost-rs args...` to run in `cwd`.
+fn modpost_rs_command(args: &[String], cwd: &Path) -> Command {
+    let mut c = Command::new(modpost_rs());
+    c.args(args).current_dir(cwd);
+    c
+}
+
 fn read_all(root: &Path, rels: &[String]) -> BTreeMap<String, Vec<u8>> {
     rels.iter()
         .map(|r| (r.clone(), std::fs::read(root.join(r)).unwrap()))
@@ -195,11 +202,7 @@ fn killed_modpost_leaves_old_or_new_outputs() {
         &old,
         &new,
         || outs.iter().for_each(|r| replace(&tree.join(r), OLD)),
-        || {
-            let mut c = Command::new(modpost_rs());
-            c.args(&args).current_dir(&tree);
-            c
-        },
+        || modpost_rs_command(&args, &tree),
     );
 }
 
@@ -215,11 +218,7 @@ fn killed_ko_paths_leaves_old_or_new_modules() {
     // The new modules: one run on a second copy.
     let reference = scratch.join("reference");
     link_copy(&fx.build, &reference);
-    run_ok(
-        Command::new(modpost_rs())
-            .args(&args)
-            .current_dir(&reference),
-    );
+    run_ok(&mut modpost_rs_command(&args, &reference));
     let new = read_all(&reference, &modules);
     kill_loop(
         "ko-paths",
@@ -232,11 +231,7 @@ fn killed_ko_paths_leaves_old_or_new_modules() {
                 std::fs::hard_link(fx.build.join(m), tree.join(m)).unwrap();
             }
         },
-        || {
-            let mut c = Command::new(modpost_rs());
-            c.args(&args).current_dir(&tree);
-            c
-        },
+        || modpost_rs_command(&args, &tree),
     );
 }
 
