@@ -13,7 +13,7 @@
 //!
 //! Interface used by the core (do not change without telling the core):
 //!
-//! ```ignore
+//! ```text
 //! pub(crate) struct DevTableTarget { pub(crate) is_64: bool, pub(crate) big_endian: bool }
 //! /// Called for each STT_OBJECT symbol with a valid st_shndx, in symtab order, with the
 //! /// name after remove_dot(). `data` is exactly st_size bytes (zero-filled for SHT_NOBITS),
