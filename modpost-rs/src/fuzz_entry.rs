@@ -37,7 +37,11 @@ pub fn object(data: &[u8]) {
             diags: Diags::buffered(),
             ..Default::default()
         };
-        s.fatal = scan::scan_data(path, name, data, &opts, &mut s).is_err();
+        s.fatal = match scan::scan_data(path, name, data, &opts, &mut s) {
+            Ok(Some(module)) => scan::read_crcs(name, module, &opts, &mut s).is_err(),
+            Ok(None) => false,
+            Err(_) => true,
+        };
         let mut db = symbols::SymbolDb::new(false);
         let mut diags = Diags::buffered();
         if db.merge_scan(s, &mut diags).is_err() {

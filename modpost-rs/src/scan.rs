@@ -217,20 +217,27 @@ fn scan_into(path: &[u8], opts: &ScanOptions, scan: &mut ModuleScan) -> Result<(
         }
         Err(e) => return Err(scan.diags.perror_fatal(path, &e)),
     };
-    scan_data(path, name, &data, opts, scan)
+    let module = scan_data(path, name, &data, opts, scan)?;
+    // The object is unmapped before its CRCs are read (scans run in parallel; keep the peak low).
+    drop(data);
+    match module {
+        Some(module) => read_crcs(name, module, opts, scan),
+        None => Ok(()),
+    }
 }
 
-/// [`scan_object`] past `grab_file()`: the object's bytes `data`, read from `path` (`name` is
-/// `path` without `.o`). The fuzz target of the object scan starts here.
+/// [`scan_object`] past `grab_file()` and up to the CRCs: the object's bytes `data`, read from
+/// `path` (`name` is `path` without `.o`). `None` for a file that is not ELF (skipped, as in C).
+/// The fuzz target of the object scan starts here.
 pub(crate) fn scan_data(
     path: &[u8],
     name: &[u8],
     data: &[u8],
     opts: &ScanOptions,
     scan: &mut ModuleScan,
-) -> Result<()> {
+) -> Result<Option<ScannedModule>> {
     let mut elf = match elf::parse(data, path, &mut scan.diags)? {
-        elf::Parsed::NotElf => return Ok(()),
+        elf::Parsed::NotElf => return Ok(None),
         elf::Parsed::Object(o) => o,
     };
     let is_vmlinux = name == b"vmlinux";
@@ -270,8 +277,18 @@ pub(crate) fn scan_data(
     if !is_vmlinux && (!modinfo_values(elf.modinfo, "version").is_empty() || opts.all_versions) {
         module.srcversion = sources::get_src_version(name, &mut scan.diags)?;
     }
-    drop(elf);
-    // The module exists from here on even if reading its CRCs fails fatally.
+    Ok(Some(module))
+}
+
+/// The last step of the scan: the module's CRCs (with modversions), from its `.cmd` file. The
+/// module exists from here on even if reading its CRCs fails fatally.
+pub(crate) fn read_crcs(
+    name: &[u8],
+    mut module: ScannedModule,
+    opts: &ScanOptions,
+    scan: &mut ModuleScan,
+) -> Result<()> {
+    let is_vmlinux = name == b"vmlinux";
     let result = if opts.modversions {
         module.unresolved.push(UnresolvedDecl {
             name: b"module_layout".to_vec(),
