@@ -10,7 +10,6 @@ mod common;
 use common::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The thread counts each case runs with, and the directory (under the scratch directory) of
 /// the tree copy each one runs in: different depths, so no output can depend on the path.
@@ -23,23 +22,7 @@ const RUNS: [(&str, &str); 3] = [
 /// `modpost-rs args...` in `cwd` with `threads` worker threads; fails the test unless it
 /// succeeds.
 fn modpost_rs_in(cwd: &Path, threads: &str, args: &[String]) -> Run {
-    run_ok(
-        Command::new(modpost_rs())
-            .args(args)
-            .current_dir(cwd)
-            .env("RAYON_NUM_THREADS", threads),
-    )
-}
-
-/// The bytes of `rels` under `root`.
-fn contents(root: &Path, rels: &[String]) -> BTreeMap<String, Vec<u8>> {
-    rels.iter()
-        .map(|r| {
-            let data = std::fs::read(root.join(r))
-                .unwrap_or_else(|e| panic!("{}: {e}", root.join(r).display()));
-            (r.clone(), data)
-        })
-        .collect()
+    run_ok(modpost_rs_command(args, cwd).env("RAYON_NUM_THREADS", threads))
 }
 
 /// Asserts that every run wrote the same bytes as the first and as `reference` (where it has
@@ -81,14 +64,14 @@ fn modpost_outputs_do_not_depend_on_directory_or_threads() {
         modpost_rs_in(&tree, threads, &args);
         runs.push((
             format!("RAYON_NUM_THREADS={threads} in {dir}"),
-            contents(&tree, &outs),
+            read_files(&tree, &outs),
         ));
     }
     // A second run in the first tree, over the first run's outputs.
     let tree = scratch.join(RUNS[0].1);
     modpost_rs_in(&tree, "2", &args);
-    runs.push(("a second run in a".into(), contents(&tree, &outs)));
-    assert_all_equal("modpost", &runs, &contents(&fx.build, &outs));
+    runs.push(("a second run in a".into(), read_files(&tree, &outs)));
+    assert_all_equal("modpost", &runs, &read_files(&fx.build, &outs));
 }
 
 #[test]
@@ -104,7 +87,7 @@ fn ko_paths_sections_do_not_depend_on_directory_or_threads() {
         modpost_rs_in(&tree, threads, &args);
         runs.push((
             format!("RAYON_NUM_THREADS={threads} in {dir}"),
-            contents(&tree, &modules),
+            read_files(&tree, &modules),
         ));
     }
     // The oracle's modules have no section: every run added one.
@@ -115,7 +98,7 @@ fn ko_paths_sections_do_not_depend_on_directory_or_threads() {
     // A second run finds the sections fresh and writes nothing.
     let tree = scratch.join(RUNS[0].1);
     modpost_rs_in(&tree, "16", &args);
-    runs.push(("a second run in a".into(), contents(&tree, &modules)));
+    runs.push(("a second run in a".into(), read_files(&tree, &modules)));
     assert_all_equal("ko-paths", &runs, &BTreeMap::new());
 }
 
@@ -141,8 +124,8 @@ fn manifests_do_not_depend_on_directory_or_threads() {
         }
         runs.push((
             format!("RAYON_NUM_THREADS={threads} in {dir}"),
-            contents(&tree, &manifests),
+            read_files(&tree, &manifests),
         ));
     }
-    assert_all_equal("manifest", &runs, &contents(&fx.build, &manifests));
+    assert_all_equal("manifest", &runs, &read_files(&fx.build, &manifests));
 }

@@ -173,19 +173,6 @@ fn kill_loop(
     );
 }
 
-/// `modpost-rs args...` to run in `cwd`.
-fn modpost_rs_command(args: &[String], cwd: &Path) -> Command {
-    let mut c = Command::new(modpost_rs());
-    c.args(args).current_dir(cwd);
-    c
-}
-
-fn read_all(root: &Path, rels: &[String]) -> BTreeMap<String, Vec<u8>> {
-    rels.iter()
-        .map(|r| (r.clone(), std::fs::read(root.join(r)).unwrap()))
-        .collect()
-}
-
 #[test]
 fn killed_modpost_leaves_old_or_new_outputs() {
     let fx = oracle();
@@ -193,7 +180,7 @@ fn killed_modpost_leaves_old_or_new_outputs() {
     let tree = scratch.join("build");
     link_copy(&fx.build, &tree);
     let outs = in_tree_outputs(&tree);
-    let new = read_all(&fx.build, &outs);
+    let new = read_files(&fx.build, &outs);
     let old: BTreeMap<String, Vec<u8>> = outs.iter().map(|r| (r.clone(), OLD.to_vec())).collect();
     let args = kbuild_modpost_args(&fx.logs.join("build-V1.log"));
     kill_loop(
@@ -213,13 +200,13 @@ fn killed_ko_paths_leaves_old_or_new_modules() {
     let tree = scratch.join("build");
     link_copy(&fx.build, &tree);
     let modules = modules_of(&tree);
-    let old = read_all(&fx.build, &modules);
+    let old = read_files(&fx.build, &modules);
     let args = ko_paths_args(&fx, &modules);
     // The new modules: one run on a second copy.
     let reference = scratch.join("reference");
     link_copy(&fx.build, &reference);
     run_ok(&mut modpost_rs_command(&args, &reference));
-    let new = read_all(&reference, &modules);
+    let new = read_files(&reference, &modules);
     kill_loop(
         "ko-paths",
         &tree,
@@ -254,7 +241,7 @@ fn killed_manifest_runs_leave_old_or_new_manifests() {
         manifests.push(manifest);
     }
     std::fs::write(scratch.join("manifests.sh"), script).unwrap();
-    let new = read_all(&fx.build, &manifests);
+    let new = read_files(&fx.build, &manifests);
     let old: BTreeMap<String, Vec<u8>> = manifests
         .iter()
         .map(|r| (r.clone(), OLD.to_vec()))
@@ -341,6 +328,16 @@ impl Failure {
         }
     }
 
+    /// `what` (a path subcommand) exited 1 with an error naming `file` and the system's message.
+    fn assert_failed_on(self, what: &str, r: &Run, file: &Path) {
+        assert_eq!(r.code, 1, "{what} {self:?}: stderr: {}", r.err());
+        assert!(
+            r.err().contains(&file.display().to_string()) && r.err().contains(self.message()),
+            "{what} {self:?}: {}",
+            r.err()
+        );
+    }
+
     fn apply(self, fs: &Tmpfs) {
         match self {
             Failure::Full => fs.fill(),
@@ -410,13 +407,10 @@ fn path_tools_on_failing_fs(failure: Failure) {
     let tree = scratch.join("build");
     link_copy(&fx.build, &tree);
     let module = modules_of(&tree).into_iter().next().unwrap();
-    run_ok(
-        Command::new(modpost_rs())
-            .args(["ko-paths", "--srctree"])
-            .arg(&fx.src)
-            .args(["--objtree", ".", &module])
-            .current_dir(&tree),
-    );
+    run_ok(&mut modpost_rs_command(
+        &ko_paths_args(&fx, std::slice::from_ref(&module)),
+        &tree,
+    ));
     let fs = Tmpfs::mount(scratch.join("mnt"), 16 << 20);
     let installed = fs.0.join("installed.ko");
     let manifest = fs.0.join("built-in.a.manifest");
@@ -432,12 +426,7 @@ fn path_tools_on_failing_fs(failure: Failure) {
             .arg(tree.join(&module))
             .arg(&installed),
     );
-    assert_eq!(r.code, 1, "ko-paths {failure:?}: stderr: {}", r.err());
-    assert!(
-        r.err().contains(&installed.display().to_string()) && r.err().contains(failure.message()),
-        "ko-paths {failure:?}: {}",
-        r.err()
-    );
+    failure.assert_failed_on("ko-paths", &r, &installed);
     assert!(
         std::fs::read(&installed).unwrap() == original,
         "ko-paths {failure:?}: the module changed"
@@ -455,12 +444,7 @@ fn path_tools_on_failing_fs(failure: Failure) {
             .arg(&archive)
             .current_dir(&fx.build),
     );
-    assert_eq!(r.code, 1, "manifest {failure:?}: stderr: {}", r.err());
-    assert!(
-        r.err().contains(&manifest.display().to_string()) && r.err().contains(failure.message()),
-        "manifest {failure:?}: {}",
-        r.err()
-    );
+    failure.assert_failed_on("manifest", &r, &manifest);
     assert_eq!(
         std::fs::read(&manifest).unwrap(),
         OLD,

@@ -248,3 +248,21 @@ pub fn ko_paths_args(kernel: &Kernel, modules: &[String]) -> Vec<String> {
     args.extend(modules.iter().cloned());
     args
 }
+
+/// `modpost-rs args...` to run in `cwd`.
+pub fn modpost_rs_command(args: &[String], cwd: &Path) -> Command {
+    let mut c = Command::new(modpost_rs());
+    c.args(args).current_dir(cwd);
+    c
+}
+
+/// The bytes of each of `rels` under `root`, by relative path.
+pub fn read_files(root: &Path, rels: &[String]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    rels.iter()
+        .map(|r| {
+            let path = root.join(r);
+            let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (r.clone(), data)
+        })
+        .collect()
+}
