@@ -5,10 +5,7 @@
 //! [`crate::error::Fatal`] value that `main` prints and turns into the exit status; here it
 //! just ends the run, so only a panic, an abort, a hang or unbounded memory is a finding.
 
-use crate::compress;
-use crate::filter;
 use crate::read;
-use crate::sort;
 use crate::write;
 
 /// The map's bytes as `kallsyms [--all-symbols] [--absolute-percpu] map` reads them: `read`
@@ -21,14 +18,7 @@ pub fn map(data: &[u8]) {
         let Ok(mut table) = read::read_symbols(std::io::Cursor::new(data), &mut stderr) else {
             return;
         };
-        filter::shrink_table(&mut table, all_symbols);
-        if absolute_percpu {
-            filter::make_percpus_absolute(&mut table);
-        }
-        sort::prepare_sort_keys(&mut table);
-        let tokens = compress::optimize_token_table(&mut table);
-        sort::sort_symbols(&mut table);
-        let relative_base = sort::record_relative_base(&table);
+        let (tokens, relative_base) = crate::build_tables(&mut table, all_symbols, absolute_percpu);
         let mut sink = Vec::new();
         let mut out = write::Out::new(&mut sink, write::STDIO_BUFSIZ, false);
         let result = write::write_src(

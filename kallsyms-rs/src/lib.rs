@@ -72,6 +72,27 @@ pub fn main() -> ! {
     std::process::exit(status);
 }
 
+/// C's `main()` between `read_map()` and `write_src()`: drop and mark symbols, compute the
+/// sort keys, build the token table, sort, record the relative base. Returns the token table
+/// and the relative base. (The fuzz target runs the same steps.)
+fn build_tables(
+    table: &mut table::SymbolTable,
+    all_symbols: bool,
+    absolute_percpu: bool,
+) -> (compress::TokenTable, u64) {
+    filter::shrink_table(table, all_symbols);
+    if absolute_percpu {
+        filter::make_percpus_absolute(table);
+    }
+    sort::prepare_sort_keys(table);
+    // Compression does not depend on the table order, so it runs on the symbols in input
+    // order, where their slots are in arena order (see compress.rs).
+    let tokens = compress::optimize_token_table(table);
+    sort::sort_symbols(table);
+    let relative_base = sort::record_relative_base(table);
+    (tokens, relative_base)
+}
+
 fn run() -> Result<(), Fatal> {
     let mut args: Vec<_> = std::env::args_os().collect();
     // CONFIG_KALLSYMS_PATHS (docs/vmlinux-paths.md): without --paths-* options this is the
@@ -86,16 +107,8 @@ fn run() -> Result<(), Fatal> {
         Some(args) => Some(paths::cli::resolve_paths(args, &table)?),
         None => None,
     };
-    filter::shrink_table(&mut table, options.all_symbols);
-    if options.absolute_percpu {
-        filter::make_percpus_absolute(&mut table);
-    }
-    sort::prepare_sort_keys(&mut table);
-    // Compression does not depend on the table order, so it runs on the symbols in input
-    // order, where their slots are in arena order (see compress.rs).
-    let tokens = compress::optimize_token_table(&mut table);
-    sort::sort_symbols(&mut table);
-    let relative_base = sort::record_relative_base(&table);
+    let (tokens, relative_base) =
+        build_tables(&mut table, options.all_symbols, options.absolute_percpu);
     // The path side table follows the table order; `seq` is still the input index here
     // (write_src renumbers it).
     let path_table = match &input_paths {
