@@ -154,8 +154,8 @@ fn kill_loop(
     // changed), and a little later. Every one of these runs is checked like the others.
     for extra_us in [0, 0, 200, 500, 1000, 2000] {
         reset();
-        let inodes = inodes(root, new);
-        let replaced = || inodes != self::inodes(root, new);
+        let before = inodes(root, new);
+        let replaced = || inodes(root, new) != before;
         run_and_kill_when(&mut command(), replaced, Duration::from_micros(extra_us));
         mid_run += usize::from(is_mid_run(old_or_new(what, root, old, new)));
     }
