@@ -24,7 +24,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$HERE" || exit 2
 SECONDS_PER_TARGET=${1:-30}
 [ $# -gt 0 ] && shift
-ALL=(modpost_object symvers cmd_mod kallsyms_map manifest module_section kallsyms_tables append)
+ALL=(modpost_object symvers cmd_mod kallsyms_map manifest module_section kallsyms_tables append
+	decode_ko devtable_offsets modversions)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL[@]}")
 RSS_MB=${FUZZ_RSS_MB:-2048}

@@ -26,7 +26,8 @@ SEEDS=${SEEDS:-$HERE/seeds}
 SEED_MAX=${SEED_MAX:-200}
 SEED_MAX_BYTES=${SEED_MAX_BYTES:-1048576}
 SEED_MAP_LINES=${SEED_MAP_LINES:-3000}
-TARGETS=(modpost_object symvers cmd_mod kallsyms_map manifest module_section kallsyms_tables append)
+TARGETS=(modpost_object symvers cmd_mod kallsyms_map manifest module_section kallsyms_tables append
+	decode_ko devtable_offsets modversions)
 
 say() { printf 'seed: %s\n' "$*" >&2; }
 
@@ -70,6 +71,25 @@ KALLSYMS=$(bin kallsyms-rs)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
+# decode_ko_variants KO: the module for decode_ko as it is, with a signature trailer appended
+# (struct module_signature with a 16-byte signature, then the magic), without .kallsyms_paths,
+# and with debug symbols stripped (a stale section when the symtab changes).
+decode_ko_variants() {
+	add decode_ko "$1"
+	{ cat "$1"; head -c 16 /dev/zero | tr '\0' 'S'; printf '\0\0\0\0\0\0\0\0\0\0\0\020~Module signature appended~\n'; } > "$TMP/signed.ko"
+	add decode_ko "$TMP/signed.ko"
+	objcopy --remove-section=.kallsyms_paths "$1" "$TMP/nosec.ko" 2>/dev/null && add decode_ko "$TMP/nosec.ko"
+	objcopy --strip-debug "$1" "$TMP/stripped.ko" 2>/dev/null && add decode_ko "$TMP/stripped.ko"
+	return 0
+}
+
+# add_modversions CMD SYMVERS: one modversions seed, the .cmd file and a Module.symvers joined
+# by the separator of modpost_rs::fuzz_entry::MODVERSIONS_SPLIT.
+add_modversions() {
+	{ cat "$1"; printf '\0Module.symvers\0'; head -c "$SEED_MAX_BYTES" "$2"; } > "$TMP/modversions"
+	add modversions "$TMP/modversions" $((2 * SEED_MAX_BYTES))
+}
+
 # --- testdata -------------------------------------------------------------------------------
 say "testdata"
 SRC=$ROOT/testdata/modpaths/asm-member
@@ -106,6 +126,7 @@ add module_section "$OBJ/m/m.ko"
 objcopy --dump-section .kallsyms_paths="$TMP/payload" "$OBJ/m/m.ko" "$TMP/junk" 2>/dev/null && add module_section "$TMP/payload"
 add manifest "$OBJ/m/lib.a.manifest"
 for f in "$OBJ"/m/.*.cmd "$OBJ"/.*.cmd "$OBJ/m/m.mod"; do add cmd_mod "$f"; done
+decode_ko_variants "$OBJ/m/m.ko"
 
 # A module-like object: .modinfo, an export, a device table, init/exit references (section
 # mismatch checks), a COMMON symbol.
@@ -130,6 +151,7 @@ for m in -m64 -m32; do
 	add modpost_object "$TMP/fake$m.o"
 	add append "$TMP/fake$m.o"
 	add module_section "$TMP/fake$m.o"
+	add decode_ko "$TMP/fake$m.o"
 done
 
 for d in "$ROOT"/testdata/vmpaths/*/ "$ROOT"/testdata/modpaths/asm-member/; do
@@ -148,6 +170,27 @@ find "$ROOT/testdata/sources" -name '.*.cmd' -o -name '*.mod' | while read -r f;
 
 printf '0x12345678\tfoo\tdrivers/foo/foo\tEXPORT_SYMBOL_GPL\tFOO_NS\n0x00000000\tbar\tvmlinux\tEXPORT_SYMBOL\t\n' > "$TMP/symvers"
 add symvers "$TMP/symvers"
+
+# modversions: the #SYMVER cases of testdata/sources with the symvers above; a .cmd alone.
+mapfile -t symcmds < <(grep -rl '#SYMVER' "$ROOT/testdata/sources" | sort)
+for f in "${symcmds[@]}"; do
+	add_modversions "$f" "$TMP/symvers"
+	add modversions "$f"
+done
+
+# devtable_offsets: the x86_64 header modpost-rs embeds, and the headers of the cross-arch C
+# modpost oracles of the cache root (kbuild/build-oracle-modpost.sh), where built; each also
+# as its bare #define lines (no guard, no comments).
+add_offsets() {
+	add devtable_offsets "$1"
+	sed -n 's/^\(#define [A-Za-z0-9_]* [0-9]*\).*/\1/p' "$1" > "$TMP/defines.h" 2>/dev/null &&
+		add devtable_offsets "$TMP/defines.h"
+	return 0
+}
+CACHE=${MODPOST_RS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modpost-rs}
+for f in "$ROOT/modpost-rs/src/file2alias/x86_64-devicetable-offsets.h" "$CACHE"/oracle-modpost-*/devicetable-offsets.h; do
+	add_offsets "$f"
+done
 
 # kallsyms: the maps, and the tables kallsyms-rs makes of them, assembled and linked.
 mkdir -p "$TMP/k/include/asm"
@@ -199,6 +242,35 @@ kernel_seeds() { # BUILD WORK
 		add module_section "$TMP/payload"
 	done
 	add_some module_section 40 "${kos[@]}"
+	add_some decode_ko 60 "${kos[@]}"
+	# Modules given a .kallsyms_paths section by ko-paths (a copy beside links to their link
+	# inputs), each also signed, without the section and stripped.
+	local i step rel stem s
+	mapfile -t rels < <(find "$build" -name '*.ko' -size -"$SEED_MAX_BYTES"c -printf '%P\n' 2>/dev/null | sort)
+	step=$(((${#rels[@]} + 19) / 20))
+	for ((i = 0; i < ${#rels[@]}; i += step)); do
+		rel=${rels[i]} stem=${rels[i]%.ko}
+		rm -rf "$TMP/kp" && mkdir -p "$TMP/kp/$(dirname "$rel")"
+		cp "$build/$rel" "$TMP/kp/$rel"
+		for s in .o .mod .mod.o; do
+			if [ -e "$build/$stem$s" ]; then ln -s "$build/$stem$s" "$TMP/kp/$stem$s"; fi
+		done
+		# (SRC: the build's source tree, set by kernel.sh env)
+		if "$MODPOST" ko-paths --quiet --srctree "$SRC" --objtree "$build" "$TMP/kp/$rel" 2>/dev/null; then
+			decode_ko_variants "$TMP/kp/$rel"
+		fi
+	done
+	add_offsets "$build/scripts/mod/devicetable-offsets.h"
+	# modversions: .cmd files with #SYMVER lines, each with the head of the build's
+	# Module.symvers or the external module's (the whole file is the symvers target's seed;
+	# here it would make every execution resolve and print thousands of exports).
+	local symvers=("$TMP/symvers.head" "$work"/kotest/Module.symvers)
+	mapfile -t symcmds < <(grep -rl --include='.*.cmd' '^#SYMVER' "$build" 2>/dev/null | sort)
+	step=$(((${#symcmds[@]} + 59) / 60))
+	for ((i = 0; i < ${#symcmds[@]}; i += step)); do
+		s=${symvers[$((i / step % ${#symvers[@]}))]}
+		if [ -f "$s" ]; then add_modversions "${symcmds[i]}" "$s"; fi
+	done
 	# The tables of each kallsyms pass, linked with _text where System.map has it.
 	local text
 	text=$(sed -n 's/^\([0-9a-f]*\) [Tt] _text$/\1/p' "$build/System.map" 2>/dev/null | head -1)

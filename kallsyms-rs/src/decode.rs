@@ -15,7 +15,7 @@
 //! kernel's lookups rely on; any problem goes to stderr and makes the exit status 1. See
 //! docs/decode.md.
 
-mod module;
+pub(crate) mod module;
 
 use std::ffi::OsString;
 use std::io;
@@ -111,7 +111,7 @@ fn run(opts: &Options) -> Result<Vec<String>, String> {
     let mapped = kpaths::fs::map(&opts.input).map_err(|e| e.to_string())?;
     let file = ElfFile::parse(mapped.bytes()).map_err(|e| e.to_string())?;
     let Some(raw) = image::find_tables(&file).map_err(|e| e.to_string())? else {
-        return module::run(&file, opts.check, opts.paths);
+        return module::run(&file, opts.check, opts.paths, io::stdout().lock());
     };
     let parsed = tables::parse(&raw).map_err(|e| e.to_string())?;
     let kinds: Vec<u8> = parsed.entries.iter().map(|e| e.kind).collect();

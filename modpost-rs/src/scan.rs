@@ -284,9 +284,21 @@ pub(crate) fn scan_data(
 /// module exists from here on even if reading its CRCs fails fatally.
 pub(crate) fn read_crcs(
     name: &[u8],
+    module: ScannedModule,
+    opts: &ScanOptions,
+    scan: &mut ModuleScan,
+) -> Result<()> {
+    read_crcs_with(name, module, opts, scan, sources::read_module_crcs)
+}
+
+/// [`read_crcs`] with the reader of the `#SYMVER` pairs given (the fuzz target's reads from
+/// memory).
+pub(crate) fn read_crcs_with(
+    name: &[u8],
     mut module: ScannedModule,
     opts: &ScanOptions,
     scan: &mut ModuleScan,
+    read_module_crcs: impl FnOnce(&[u8], bool, &mut Diags) -> Result<sources::Crcs>,
 ) -> Result<()> {
     let is_vmlinux = name == b"vmlinux";
     let result = if opts.modversions {
@@ -294,7 +306,7 @@ pub(crate) fn read_crcs(
             name: b"module_layout".to_vec(),
             weak: false,
         });
-        sources::read_module_crcs(name, is_vmlinux, &mut scan.diags).map(|crcs| module.crcs = crcs)
+        read_module_crcs(name, is_vmlinux, &mut scan.diags).map(|crcs| module.crcs = crcs)
     } else {
         Ok(())
     };

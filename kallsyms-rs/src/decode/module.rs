@@ -18,9 +18,14 @@ use kpaths::module_section;
 use kpaths::module_section::SectionProblem;
 use object::elf;
 
-/// Prints the module's symbols (see the module comment); returns the problems found (missing,
-/// malformed or stale section).
-pub(crate) fn run(file: &ElfFile<'_>, check: bool, paths: bool) -> Result<Vec<String>, String> {
+/// Prints the module's symbols (see the module comment) to `out`; returns the problems found
+/// (missing, malformed or stale section).
+pub(crate) fn run(
+    file: &ElfFile<'_>,
+    check: bool,
+    paths: bool,
+    out: impl Write,
+) -> Result<Vec<String>, String> {
     // An appended signature is not part of the ELF file.
     let data = module_section::unsigned(file.data);
     let file = if data.len() == file.data.len() {
@@ -52,7 +57,7 @@ pub(crate) fn run(file: &ElfFile<'_>, check: bool, paths: bool) -> Result<Vec<St
     // `.data..percpu`, which elf_type() types 'a' like SHN_ABS.
     let percpu = file.section_by_name(b".data..percpu");
     let digits = if file.is_64 { 16 } else { 8 };
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = io::BufWriter::new(out);
     let mut named = 0usize;
     let mut with_path = 0usize;
     let mut write = || -> io::Result<()> {

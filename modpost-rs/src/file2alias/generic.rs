@@ -99,8 +99,7 @@ pub(super) fn find(kind: &[u8]) -> Option<&'static DevTable> {
         .find(|devtable| devtable.name.as_bytes() == kind)
 }
 
-/// Every generic type name, in C's order (for tests and docs).
-#[cfg(test)]
+/// Every generic type name, in C's order.
 pub(super) fn names() -> impl Iterator<Item = &'static str> {
     DEVTABLE.iter().map(|devtable| devtable.name)
 }

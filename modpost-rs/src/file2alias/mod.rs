@@ -152,9 +152,36 @@ pub(crate) fn table_kind(symname: &[u8]) -> Option<&[u8]> {
     name.get(..end)
 }
 
-/// The 56 table types of 6.12 (C: the special cases and `devtable[]`).
+/// Picks the layout of one device-id struct out of a build's layouts.
+pub(crate) type LayoutOf = fn(&DeviceTableOffsets) -> &dyn Layout;
+
+/// The four table types C handles outside `devtable[]` (in [`special`]), with their structs.
+const SPECIAL_KINDS: [(&str, LayoutOf); 4] = [
+    ("usb", |o| &o.usb_device_id),
+    ("of", |o| &o.of_device_id),
+    ("pnp", |o| &o.pnp_device_id),
+    ("pnp_card", |o| &o.pnp_card_device_id),
+];
+
+/// The 56 table types of 6.12 (C: the special cases, then `devtable[]` in its order).
+pub(crate) fn kinds() -> impl Iterator<Item = &'static str> {
+    SPECIAL_KINDS
+        .iter()
+        .map(|&(kind, _)| kind)
+        .chain(generic::names())
+}
+
+/// The entry struct of table type `kind`; `None` for a type file2alias does not know.
+pub(crate) fn kind_layout(kind: &[u8]) -> Option<LayoutOf> {
+    match SPECIAL_KINDS.iter().find(|(k, _)| k.as_bytes() == kind) {
+        Some(&(_, layout)) => Some(layout),
+        None => generic::find(kind).map(|devtable| devtable.layout),
+    }
+}
+
+/// One of the 56 table types of 6.12.
 fn is_known_kind(kind: &[u8]) -> bool {
-    matches!(kind, b"usb" | b"of" | b"pnp" | b"pnp_card") || generic::find(kind).is_some()
+    kind_layout(kind).is_some()
 }
 
 /// One device table being converted.

@@ -362,8 +362,7 @@ differential_tests! {
 /// All 56 kinds appear in the fixtures, each with at least two aliases.
 #[test]
 fn fixtures_cover_all_56_kinds() {
-    let mut all: Vec<&str> = vec!["usb", "of", "pnp", "pnp_card"];
-    all.extend(super::generic::names());
+    let all: Vec<&str> = super::kinds().collect();
     assert_eq!(all.len(), 56);
     let mut seen = std::collections::HashMap::new();
     for module in ["dt_usb", "dt_of_pnp", "dt_input", "dt_bus1", "dt_bus2"] {
@@ -384,13 +383,7 @@ fn fixtures_cover_all_56_kinds() {
 /// Swap every integer field of each entry to big-endian, in place.
 fn to_big_endian(offsets: &DeviceTableOffsets, kind: &str, data: &mut [u8]) {
     use super::offsets::FieldWidth;
-    let layout: &dyn super::offsets::Layout = match kind {
-        "usb" => &offsets.usb_device_id,
-        "of" => &offsets.of_device_id,
-        "pnp" => &offsets.pnp_device_id,
-        "pnp_card" => &offsets.pnp_card_device_id,
-        _ => (super::generic::find(kind.as_bytes()).unwrap().layout)(offsets),
-    };
+    let layout = (super::kind_layout(kind.as_bytes()).unwrap())(offsets);
     let size = layout.size();
     for entry in data.chunks_mut(size) {
         for (_, offset, width) in layout.fields() {

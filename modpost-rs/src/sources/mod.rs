@@ -31,6 +31,9 @@ pub(crate) use sumversion::source_files_of_cmd;
 /// `PATH_MAX` of Linux: the size of the C path buffers (`char objlist[PATH_MAX]`).
 const PATH_MAX: usize = 4096;
 
+/// `#SYMVER` pairs: symbol name, CRC.
+pub(crate) type Crcs = Vec<(Vec<u8>, u32)>;
+
 /// All `#SYMVER <name> <crc>` pairs of the module's objects, in file order (`.vmlinux.objs`
 /// for vmlinux, else `<modname>.mod`); the core attaches each to that module's export of the
 /// same name (C: `sym_find_with_module` + `sym_set_crc`, so a later pair for the same name
@@ -43,7 +46,7 @@ pub(crate) fn read_module_crcs(
     modname: &[u8],
     is_vmlinux: bool,
     diags: &mut Diags,
-) -> diag::Result<Vec<(Vec<u8>, u32)>> {
+) -> diag::Result<Crcs> {
     read_module_crcs_in(Path::new(""), modname, is_vmlinux, diags)
 }
 
@@ -53,7 +56,26 @@ pub(crate) fn read_module_crcs_in(
     modname: &[u8],
     is_vmlinux: bool,
     diags: &mut Diags,
-) -> diag::Result<Vec<(Vec<u8>, u32)>> {
+) -> diag::Result<Crcs> {
+    read_module_crcs_with(
+        modname,
+        is_vmlinux,
+        &mut |path, diags| read_text_file(base, path, diags),
+        diags,
+    )
+}
+
+/// Reads one file by its path as C names it, with [`read_text_file`]'s contract (the fuzz
+/// target of the CRC path reads from memory).
+pub(crate) type ReadFile<'a> = dyn FnMut(&[u8], &mut Diags) -> diag::Result<Vec<u8>> + 'a;
+
+/// [`read_module_crcs`] with the files read by `read`.
+pub(crate) fn read_module_crcs_with(
+    modname: &[u8],
+    is_vmlinux: bool,
+    read: &mut ReadFile<'_>,
+    diags: &mut Diags,
+) -> diag::Result<Crcs> {
     let objlist = if is_vmlinux {
         b".vmlinux.objs".to_vec()
     } else {
@@ -69,7 +91,7 @@ pub(crate) fn read_module_crcs_in(
         }
         objlist
     };
-    let list = read_text_file(base, &objlist, diags)?;
+    let list = read(&objlist, diags)?;
     let mut crcs = Vec::new();
     // C: `while ((obj = strsep(&p, "\n")) && obj[0])`: the first empty line ends the list
     // (so does the empty piece after a final newline).
@@ -77,16 +99,16 @@ pub(crate) fn read_module_crcs_in(
         if object.is_empty() {
             break;
         }
-        extract_crcs_for_object(base, object, &mut crcs, diags)?;
+        extract_crcs_for_object(read, object, &mut crcs, diags)?;
     }
     Ok(crcs)
 }
 
 /// The `#SYMVER` lines of `dir/.base.o.cmd` for object `dir/base.o`, appended to `crcs`.
 fn extract_crcs_for_object(
-    base: &Path,
+    read: &mut ReadFile<'_>,
     object: &[u8],
-    crcs: &mut Vec<(Vec<u8>, u32)>,
+    crcs: &mut Crcs,
     diags: &mut Diags,
 ) -> diag::Result<()> {
     let cmd_file = cmd_file_name(object);
@@ -97,7 +119,7 @@ fn extract_crcs_for_object(
         ));
         return Ok(());
     }
-    let text = read_text_file(base, &cmd_file, diags)?;
+    let text = read(&cmd_file, diags)?;
     crcs.extend(parse_symver_lines(c_str(&text)));
     Ok(())
 }
@@ -111,7 +133,7 @@ fn extract_crcs_for_object(
 /// value saturates to `ULONG_MAX` before the cast to `unsigned int` (0xffffffff); the CRC
 /// must be followed directly by a newline, else the line is skipped. A line without a space
 /// after the name ends the whole scan.
-pub(crate) fn parse_symver_lines(text: &[u8]) -> Vec<(Vec<u8>, u32)> {
+pub(crate) fn parse_symver_lines(text: &[u8]) -> Crcs {
     const PATTERN: &[u8] = b"\n#SYMVER ";
     let mut crcs = Vec::new();
     let mut pos = 0;
@@ -249,10 +271,19 @@ pub(crate) fn is_c_space(b: u8) -> bool {
 }
 
 /// Offset of the first occurrence of `needle` in `haystack` (C `strstr`; an empty needle
-/// matches at 0).
+/// matches at 0). Only where the first byte matches is the rest compared (`.cmd` files are
+/// read whole and are mostly dependency lines).
 pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
+    let Some((&first, rest)) = needle.split_first() else {
         return Some(0);
+    };
+    let mut from = 0;
+    while let Some(skip) = haystack.get(from..)?.iter().position(|&b| b == first) {
+        let at = from + skip;
+        if haystack.get(at + 1..)?.starts_with(rest) {
+            return Some(at);
+        }
+        from = at + 1;
     }
-    haystack.windows(needle.len()).position(|w| w == needle)
+    None
 }

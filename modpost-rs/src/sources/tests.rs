@@ -127,6 +127,23 @@ fn symver_scanning_quirks() {
 }
 
 #[test]
+fn find_is_strstr() {
+    let cases: [(&[u8], &[u8], Option<usize>); 8] = [
+        (b"abc", b"", Some(0)),
+        (b"", b"", Some(0)),
+        (b"", b"a", None),
+        (b"ab", b"abc", None),
+        (b"aaab", b"aab", Some(1)),
+        (b"x\n#SYMVER a 1\n", b"\n#SYMVER ", Some(1)),
+        (b"abcabd", b"abd", Some(3)),
+        (b"abcab", b"abd", None),
+    ];
+    for (haystack, needle, at) in cases {
+        assert_eq!(find(haystack, needle), at, "{haystack:?} {needle:?}");
+    }
+}
+
+#[test]
 fn cmd_file_names() {
     assert_eq!(cmd_file_name(b"fs/ext2/inode.o"), b"fs/ext2/.inode.o.cmd");
     assert_eq!(cmd_file_name(b"m.o"), b".m.o.cmd");
