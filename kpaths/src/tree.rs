@@ -94,15 +94,28 @@ impl Trees {
     }
 
     /// The srctree-relative source of `target` from its `.cmd` file; `None` when there is no
-    /// `.cmd` file or it has no `source_` line (an object not compiled from one source).
+    /// `.cmd` file or it has no `source_` line (an object not compiled from one source). An
+    /// object that `objcopy` made from another object (arm64's `pi/%.pi.o`, whose symbols
+    /// get the `__pi_` prefix) has the source of that object.
     pub fn source_of(&self, target: &Path) -> Result<Option<String>> {
-        let cmd = self.resolve(&cmd_file_of(target));
-        let text = match std::fs::read(&cmd) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io(cmd.display(), &e)),
-        };
-        Ok(source_from_cmd(&text).map(|s| self.relative(Path::new(s))))
+        let mut target = target.to_path_buf();
+        // a chain of copies is short; the bound only stops a cycle of .cmd files
+        for _ in 0..8 {
+            let cmd = self.resolve(&cmd_file_of(&target));
+            let text = match std::fs::read(&cmd) {
+                Ok(t) => t,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(Error::io(cmd.display(), &e)),
+            };
+            if let Some(s) = source_from_cmd(&text) {
+                return Ok(Some(self.relative(Path::new(s))));
+            }
+            match objcopy_input_from_cmd(&text) {
+                Some(input) => target = PathBuf::from(input),
+                None => return Ok(None),
+            }
+        }
+        Ok(None)
     }
 
     /// The objects a module object is linked from, in link order: those its `.mod` file lists,
@@ -176,6 +189,26 @@ pub fn source_from_cmd(cmd: &[u8]) -> Option<&str> {
         let at = rest.windows(4).position(|w| w == b" := ")?;
         let value = std::str::from_utf8(&rest[at + 4..]).ok()?.trim();
         (!value.is_empty()).then_some(value)
+    })
+}
+
+/// The input object of a `.cmd` file whose command is an `objcopy` of one object into this
+/// one (`savedcmd_<target> := <prefix>objcopy [OPTIONS] IN.o OUT.o [&& ...]`): the first
+/// operand, if it is another `.o` file. Options must be written `--opt=value` (Kbuild's are),
+/// since a separate option argument cannot be told from an operand.
+pub fn objcopy_input_from_cmd(cmd: &[u8]) -> Option<&str> {
+    cmd.split(|&b| b == b'\n').find_map(|line| {
+        let rest = line.strip_prefix(b"savedcmd_")?;
+        let at = rest.windows(4).position(|w| w == b" := ")?;
+        let target = std::str::from_utf8(&rest[..at]).ok()?;
+        let command = std::str::from_utf8(&rest[at + 4..]).ok()?;
+        let first = command.split(['&', ';', '|']).next()?;
+        let mut words = first.split_ascii_whitespace();
+        if !words.next()?.ends_with("objcopy") {
+            return None;
+        }
+        let input = words.find(|w| !w.starts_with('-'))?;
+        (input.ends_with(".o") && input != target).then_some(input)
     })
 }
 
@@ -301,6 +334,47 @@ mod tests {
     }
 
     #[test]
+    fn objcopy_copies_have_the_source_of_their_input() {
+        let d = std::env::temp_dir().join(format!("kpaths-objcopy-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("src/pi")).unwrap();
+        std::fs::create_dir_all(d.join("obj/pi")).unwrap();
+        let src = d.join("src");
+        let write = |name: &str, text: String| std::fs::write(d.join("obj/pi").join(name), text);
+        write(
+            ".a.o.cmd",
+            format!(
+                "savedcmd_pi/a.o := gcc -c\n\nsource_pi/a.o := {}/pi/a.c\n",
+                src.display()
+            ),
+        )
+        .unwrap();
+        write(
+            ".a.pi.o.cmd",
+            "savedcmd_pi/a.pi.o := objcopy --prefix-symbols=__pi_ pi/a.o pi/a.pi.o\n".into(),
+        )
+        .unwrap();
+        // a cycle of copies ends without a source
+        write(
+            ".x.o.cmd",
+            "savedcmd_pi/x.o := objcopy pi/y.o pi/x.o\n".into(),
+        )
+        .unwrap();
+        write(
+            ".y.o.cmd",
+            "savedcmd_pi/y.o := objcopy pi/x.o pi/y.o\n".into(),
+        )
+        .unwrap();
+        let t = Trees::new(&src, &d.join("obj"), None).unwrap();
+        assert_eq!(
+            t.source_of(Path::new("pi/a.pi.o")).unwrap().as_deref(),
+            Some("pi/a.c")
+        );
+        assert_eq!(t.source_of(Path::new("pi/x.o")).unwrap(), None);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
     fn cmd_files() {
         assert_eq!(
             cmd_file_of(Path::new("fs/fat/cache.o")),
@@ -316,5 +390,28 @@ mod tests {
         assert_eq!(source_from_cmd(b"source_x := \n"), None);
         let ext = b"source_/home/me/kotest/kotest.o := /home/me/kotest/kotest.c\n";
         assert_eq!(source_from_cmd(ext), Some("/home/me/kotest/kotest.c"));
+        // arm64's early code: objcopy --prefix-symbols=__pi_ of a compiled object
+        let pi = b"savedcmd_arch/arm64/kernel/pi/map_range.pi.o := aarch64-linux-gnu-objcopy \
+            --prefix-symbols=__pi_ --remove-section=.note.gnu.property  \
+            arch/arm64/kernel/pi/map_range.o arch/arm64/kernel/pi/map_range.pi.o && \
+            arch/arm64/kernel/pi/relacheck arch/arm64/kernel/pi/map_range.pi.o \
+            arch/arm64/kernel/pi/map_range.o\n";
+        assert_eq!(source_from_cmd(pi), None);
+        assert_eq!(
+            objcopy_input_from_cmd(pi),
+            Some("arch/arm64/kernel/pi/map_range.o")
+        );
+        assert_eq!(
+            objcopy_input_from_cmd(b"savedcmd_x.o := ld -r -o x.o a.o\n"),
+            None
+        );
+        assert_eq!(
+            objcopy_input_from_cmd(b"savedcmd_x.o := objcopy -O binary x.o\n"),
+            None
+        );
+        assert_eq!(
+            objcopy_input_from_cmd(b"savedcmd_x.o := objcopy a.bin x.o\n"),
+            None
+        );
     }
 }

@@ -19,13 +19,17 @@
 //!
 //! Attribution in emit mode:
 //! * A local symbol belongs to the input whose locals it is. `ld -r` copies each input's local
-//!   symbols in input order, so the `.ko`'s locals are a subsequence of the concatenated
-//!   locals of the inputs. They are matched greedily by name against that sequence; an input's
-//!   `STT_FILE` symbol (gcc writes only the basename) is just one more name to match, and
-//!   inputs without one (assembly) still match by their other locals. Symbols that `ld`
-//!   dropped (discarded sections) are skipped over. Mapping symbols (`$x`, `$d`, ... of arm64,
-//!   ARM, RISC-V) take no part: the linker adds and merges them, so matching by their names
-//!   would derail the sequence, and the kernel never prints them.
+//!   symbols as one run, in the input's own order, but the runs come in the order in which
+//!   the inputs' sections first appear in the output, not in input order: on arm64 the
+//!   output starts with `.note.Linux`, which `.module-common.o` alone has, so its locals come
+//!   first. So the `.ko`'s locals are matched greedily by name, run by run: a local continues
+//!   the current input's run while that input has the name further on; otherwise a new run
+//!   starts in the input whose remaining locals match the longest stretch from there (ties:
+//!   the earlier input). An input's `STT_FILE` symbol (gcc writes only the basename) is just
+//!   one more name to match, and inputs without one (assembly) still match by their other
+//!   locals. Symbols that `ld` dropped (discarded sections) are skipped over. Mapping
+//!   symbols (`$x`, `$d`, ... of arm64, ARM, RISC-V) take no part: the linker adds and merges
+//!   them, so matching by their names would derail the runs, and the kernel never prints them.
 //! * A defined global belongs to the input that defines it (a strong definition beats a weak
 //!   one; among equals, the first in link order, as ld resolves them).
 //! * A defined global that no input defines was defined by the module linker script
@@ -225,6 +229,35 @@ fn read_member(
     Ok(member)
 }
 
+/// How far a new run of locals is looked ahead to choose its input.
+const RUN_LOOKAHEAD: usize = 32;
+
+/// The first position at or after `from` where `member`'s locals have `name`.
+fn position_from(member: &Member, name: &[u8], from: usize) -> Option<usize> {
+    member
+        .positions
+        .get(name)?
+        .iter()
+        .copied()
+        .find(|&p| p >= from)
+}
+
+/// How many of `names` (up to [`RUN_LOOKAHEAD`]) match `member`'s locals in order from
+/// position `from` on.
+fn run_length(member: &Member, names: &[&[u8]], mut from: usize) -> usize {
+    let mut n = 0;
+    for name in names.iter().take(RUN_LOOKAHEAD) {
+        match position_from(member, name, from) {
+            Some(p) => {
+                from = p + 1;
+                n += 1;
+            }
+            None => break,
+        }
+    }
+    n
+}
+
 /// Which input each `.ko` symbol comes from. `linker_script` is the input that owns globals no
 /// object defines (symbols the module linker script defines, such as `__start_alloc_tags`).
 fn attribute(
@@ -233,34 +266,44 @@ fn attribute(
     globals: &GlobalMap,
     linker_script: Option<usize>,
 ) -> Vec<Option<usize>> {
-    let mut out = Vec::with_capacity(symtab.symbols.len());
-    // Next unmatched local: (input, position in its local sequence).
-    let (mut cur_m, mut cur_p) = (0usize, 0usize);
-    for sym in &symtab.symbols {
+    let mut out = vec![None; symtab.symbols.len()];
+    // The named local definitions, in symtab order: the runs of the inputs' locals.
+    let mut locals = Vec::new();
+    for (i, sym) in symtab.symbols.iter().enumerate() {
         if !matchable(sym) || !sym.is_defined() {
-            out.push(None);
             continue;
         }
-        if !sym.is_local() {
-            out.push(globals.get(sym.name).map(|&(m, _)| m).or(linker_script));
-            continue;
+        if sym.is_local() {
+            locals.push(i);
+        } else {
+            out[i] = globals.get(sym.name).map(|&(m, _)| m).or(linker_script);
         }
-        let found = members
-            .iter()
-            .enumerate()
-            .skip(cur_m)
-            .find_map(|(m, member)| {
-                let from = if m == cur_m { cur_p } else { 0 };
-                let ps = member.positions.get(sym.name)?;
-                ps.iter().find(|&&p| p >= from).map(|&p| (m, p))
-            });
-        match found {
-            Some((m, p)) => {
-                cur_m = m;
-                cur_p = p + 1;
-                out.push(Some(m));
+    }
+    let names: Vec<&[u8]> = locals.iter().map(|&i| symtab.symbols[i].name).collect();
+    // Per input, the first position of its locals not matched yet.
+    let mut next = vec![0usize; members.len()];
+    let mut current: Option<usize> = None;
+    for (k, &i) in locals.iter().enumerate() {
+        let name = names[k];
+        let continued =
+            current.and_then(|m| position_from(&members[m], name, next[m]).map(|p| (m, p)));
+        let found = continued.or_else(|| {
+            let mut best: Option<(usize, usize, usize)> = None;
+            for (m, member) in members.iter().enumerate() {
+                let Some(p) = position_from(member, name, next[m]) else {
+                    continue;
+                };
+                let len = run_length(member, &names[k..], p);
+                if best.is_none_or(|(best_len, _, _)| len > best_len) {
+                    best = Some((len, m, p));
+                }
             }
-            None => out.push(None),
+            best.map(|(_, m, p)| (m, p))
+        });
+        if let Some((m, p)) = found {
+            current = Some(m);
+            next[m] = p + 1;
+            out[i] = Some(m);
         }
     }
     out

@@ -389,8 +389,10 @@ fn signed_modules_are_refused() {
 /// does: a.c, the assembly member `asm` (no `.file`: no STT_FILE symbol) and c.c, each defining
 /// a local `helper`; their `.cmd` files and `m.mod`; `ld -r` of the members into `m/m.o` (with
 /// `objtool`, assembled and linked in the middle though no member, if given); the `.ko` from
-/// `m.o`, `m.mod.o` and `.module-common.o` (both from glue.c). `tool("gcc")` names each
-/// program, so a cross toolchain can build it.
+/// `m.o`, `m.mod.o` and `.module-common.o` (both from glue.c; the latter with a `.note.Linux`
+/// section, as module-common.c has), linked with Kbuild's `--build-id=sha1`: `ld` then puts
+/// the notes first, and with them the locals of `.module-common.o` (as in every arm64 and
+/// x86_64 `.ko`). `tool("gcc")` names each program, so a cross toolchain can build it.
 fn build_three_object_module(
     obj: &Path,
     tool: &dyn Fn(&str) -> String,
@@ -430,7 +432,11 @@ fn build_three_object_module(
     cc(
         "glue.c",
         &obj.join(".module-common.o"),
-        &["-Dglue_global=common_global", "-Dglue_local=common_local"],
+        &[
+            "-Dglue_global=common_global",
+            "-Dglue_local=common_local",
+            "-DGLUE_NOTE",
+        ],
     );
     cmd_file("m/a.o", &src.join("a.c"));
     cmd_file("m/b.o", asm);
@@ -443,17 +449,18 @@ fn build_three_object_module(
         assemble(objtool, &m.join("objtool.o"));
         members.insert(1, "m/objtool.o");
     }
-    for (out, inputs) in [
-        ("m/m.o", members),
-        ("m/m.ko", vec!["m/m.o", "m/m.mod.o", ".module-common.o"]),
-    ] {
-        run_ok(
-            Command::new(tool("ld"))
-                .args(["-r", "-o", out])
-                .args(inputs)
-                .current_dir(obj),
-        );
-    }
+    run_ok(
+        Command::new(tool("ld"))
+            .args(["-r", "-o", "m/m.o"])
+            .args(members)
+            .current_dir(obj),
+    );
+    run_ok(
+        Command::new(tool("ld"))
+            .args(["-r", "--build-id=sha1", "-o", "m/m.ko"])
+            .args(["m/m.o", "m/m.mod.o", ".module-common.o"])
+            .current_dir(obj),
+    );
 }
 
 /// `ko-paths` on the module [`build_three_object_module`] built in `obj` (srctree: asm-member):
@@ -549,6 +556,15 @@ fn cross_module(prefix: &str, arch: &str) -> (DecodedPaths, HashSet<String>) {
 fn check_cross_module(prefix: &str, arch: &str, min_mapping: usize) {
     let (decoded, files) = cross_module(prefix, arch);
     let paths_of = |name: &str| paths_named(&decoded, name);
+    // the locals of .module-common.o come first in the .ko, those of the members after
+    let first_local = decoded
+        .iter()
+        .find(|(n, local, _, _)| *local && !n.is_empty());
+    assert!(
+        first_local.is_some_and(|(n, _, _, _)| n == "glue.c"),
+        "{arch}: the .ko's locals do not start with .module-common.o's: {first_local:?}"
+    );
+    assert_eq!(paths_of("common_local"), ["glue.c"], "{arch}");
     let b = format!("{arch}/b.S");
     assert_eq!(paths_of("helper"), ["a.c", b.as_str(), "c.c"], "{arch}");
     assert_eq!(paths_of("asm_local"), [b.as_str()], "{arch}");
