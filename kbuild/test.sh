@@ -16,7 +16,10 @@
 #     after a failure; kbuild/accept.sh off (the patched kernel with the option off is
 #     byte-identical to the pristine one); kbuild/crafted-modules.sh (crafted .kallsyms_paths
 #     sections loaded into the paths kernel: ignored or refused, never an oops);
-#  4. the short fuzz pass, fuzz/run.sh 30 (every fuzz target for 30 s; docs/fuzzing.md), and
+#  4. one other architecture end to end, kbuild/arch.sh arm64 (cross-built kernels: the drop-ins
+#     byte-identical to C, the paths kernel booted in QEMU; the other four are the acceptance
+#     command kbuild/arch.sh, docs/architectures.md);
+#  5. the short fuzz pass, fuzz/run.sh 30 (every fuzz target for 30 s; docs/fuzzing.md), and
 #     fuzz/kernel/run.sh 30 (the loader's .kallsyms_paths check from the patched tree, under
 #     ASan/UBSan, 64- and 32-bit, 30 s each; docs/fuzzing.md "Kernel side").
 #
@@ -58,6 +61,7 @@ for t in "$KB"/tests/*.sh; do
 done
 check "kbuild/accept.sh off" bash "$KB/accept.sh" off
 check "kbuild/crafted-modules.sh paths" bash "$KB/crafted-modules.sh" paths
+check "kbuild/arch.sh arm64" bash "$KB/arch.sh" arm64
 # The short fuzz pass: every target for 30 s (the long run: docs/fuzzing.md).
 check "fuzz/run.sh 30" bash "$ROOT/fuzz/run.sh" 30
 # The kernel side's short pass: the loader's .kallsyms_paths check, both variants for 30 s.

@@ -101,3 +101,36 @@ rust_tools() {
 	MODPOST_RS=$target/release/modpost-rs
 	KALLSYMS_RS=$target/release/kallsyms-rs
 }
+
+# The architectures of the cross fixtures (kbuild/arch.sh). arch_env ARCH sets, for one of
+# x86_64 (the host), arm64, riscv64, i386, mips (32-bit big-endian) and ppc64 (big-endian):
+#   KARCH          make's ARCH=
+#   CROSS_COMPILE  make's CROSS_COMPILE= (empty on the host)
+#   BOOT_IMAGE     what QEMU boots, relative to the build directory
+#   CROSS_PACKAGES the Debian packages of the compiler and of QEMU
+#   QEMU           the QEMU command up to -kernel (machine, CPU, memory)
+#   CONSOLE        the kernel's console= for that machine
+CROSS_ARCHS="arm64 riscv64 i386 mips ppc64"
+arch_env() {
+	case "$1" in
+	x86_64) KARCH=x86_64 CROSS_COMPILE= BOOT_IMAGE=arch/x86/boot/bzImage
+		CROSS_PACKAGES="qemu-system-x86" CONSOLE=ttyS0
+		QEMU="qemu-system-x86_64 -accel tcg -m 512M" ;;
+	arm64) KARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- BOOT_IMAGE=arch/arm64/boot/Image
+		CROSS_PACKAGES="gcc-aarch64-linux-gnu qemu-system-arm" CONSOLE=ttyAMA0
+		QEMU="qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512M" ;;
+	riscv64) KARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- BOOT_IMAGE=arch/riscv/boot/Image
+		CROSS_PACKAGES="gcc-riscv64-linux-gnu qemu-system-misc opensbi" CONSOLE=ttyS0
+		QEMU="qemu-system-riscv64 -M virt -m 512M -bios default" ;;
+	i386) KARCH=i386 CROSS_COMPILE=i686-linux-gnu- BOOT_IMAGE=arch/x86/boot/bzImage
+		CROSS_PACKAGES="gcc-i686-linux-gnu qemu-system-x86" CONSOLE=ttyS0
+		QEMU="qemu-system-i386 -accel tcg -m 512M" ;;
+	mips) KARCH=mips CROSS_COMPILE=mips-linux-gnu- BOOT_IMAGE=vmlinux
+		CROSS_PACKAGES="gcc-mips-linux-gnu qemu-system-mips" CONSOLE=ttyS0
+		QEMU="qemu-system-mips -M malta -m 256M" ;;
+	ppc64) KARCH=powerpc CROSS_COMPILE=powerpc64-linux-gnu- BOOT_IMAGE=vmlinux
+		CROSS_PACKAGES="gcc-powerpc64-linux-gnu qemu-system-ppc" CONSOLE=hvc0
+		QEMU="qemu-system-ppc64 -M pseries -cpu power8 -m 512M -vga none" ;;
+	*) die "unknown architecture '$1' (x86_64 $CROSS_ARCHS)" ;;
+	esac
+}
