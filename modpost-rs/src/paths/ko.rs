@@ -14,8 +14,9 @@
 //! * **refresh** (`--from BUILT.ko`, Makefile.modinst after `strip` and before signing): strip
 //!   renumbers the symtab and drops `STT_FILE`, so the installed copy's paths are carried over
 //!   from the build-tree `.ko`'s (fresh) section, matching entries by (name, value, binding and
-//!   type, section name). An entry that matches two different paths gets none: a bare name is
-//!   better than a wrong path.
+//!   type, section name); entries with equal keys in the same number match in order (strip
+//!   keeps the order). Otherwise an entry that matches two different paths gets none: a bare
+//!   name is better than a wrong path.
 //!
 //! Attribution in emit mode:
 //! * A local symbol belongs to the input whose locals it is. `ld -r` copies each input's local
@@ -407,27 +408,36 @@ fn paths_from_built(
         .map_err(FromError::Fatal)?;
     let (built_symtab, section) = module_section::read_section(&built)
         .map_err(|e| FromError::Unusable(format!("{}: {e}", from.display())))?;
-    let mut map: HashMap<CarryKey, Option<Vec<u8>>> = HashMap::new();
+    // Per key, the paths of the build-tree entries with it, in symtab order.
+    let mut built_paths: HashMap<CarryKey, Vec<Option<&[u8]>>> = HashMap::new();
     for (i, sym) in built_symtab.symbols.iter().enumerate() {
-        let Some(path) = section.path_of(i) else {
-            continue;
-        };
-        map.entry(carry_key(&built, sym))
-            .and_modify(|p| {
-                if p.as_deref() != Some(path) {
-                    *p = None;
-                }
-            })
-            .or_insert_with(|| Some(path.to_vec()));
+        built_paths
+            .entry(carry_key(&built, sym))
+            .or_default()
+            .push(section.path_of(i));
     }
-    Ok(symtab
-        .symbols
+    let keys: Vec<CarryKey> = symtab.symbols.iter().map(|s| carry_key(elf, s)).collect();
+    let mut count: HashMap<&CarryKey, usize> = HashMap::new();
+    for key in &keys {
+        *count.entry(key).or_default() += 1;
+    }
+    // Entries with one key (zero-size objects of one name at one address, as the `__key.N`
+    // of lockdep-less builds in .bss) stay in order: strip keeps the symtab's order, so the
+    // k-th of them is the k-th before if there are as many. Otherwise they share a path or
+    // get none.
+    let mut seen: HashMap<&CarryKey, usize> = HashMap::new();
+    Ok(keys
         .iter()
-        .map(|sym| {
-            map.get(&carry_key(elf, sym))
-                .cloned()
-                .flatten()
-                .map(|p| String::from_utf8_lossy(&p).into_owned())
+        .map(|key| {
+            let paths = built_paths.get(key)?;
+            let k = seen.entry(key).or_default();
+            *k += 1;
+            let path = if paths.len() == count[key] {
+                paths[*k - 1]
+            } else {
+                paths[0].filter(|p| paths.iter().all(|q| *q == Some(*p)))
+            };
+            path.map(|p| String::from_utf8_lossy(p).into_owned())
         })
         .collect())
 }
