@@ -393,6 +393,14 @@ pub(crate) fn resolve(opts: &PathOptions, syms: &[InputSymbol<'_>]) -> Result<Re
         .context(opts.image.display())?
         .ok_or_else(|| Error::new(format!("{}: no symbol table", opts.image.display())))?;
 
+    // nm prints a 32-bit MIPS image's addresses sign-extended to 64 bits (BFD sign-extends
+    // MIPS addresses: `ffffffff80100000` for st_value 0x80100000): compare the `.syms`
+    // addresses with the symtab's in the image's address width.
+    let address_mask = if file.is_64 {
+        u64::MAX
+    } else {
+        u64::from(u32::MAX)
+    };
     // Image locals -> groups; image globals by name.
     let mut groups: Vec<Group> = Vec::new();
     let mut local_at: HashMap<(&[u8], u64), Vec<usize>> = HashMap::new();
@@ -512,14 +520,17 @@ pub(crate) fn resolve(opts: &PathOptions, syms: &[InputSymbol<'_>]) -> Result<Re
     // symtab order; the lines being identical, every such bijection gives the same set.
     let mut line_count: HashMap<(&[u8], u64), usize> = HashMap::new();
     for sym in syms {
-        *line_count.entry((sym.name, sym.address)).or_default() += 1;
+        *line_count
+            .entry((sym.name, sym.address & address_mask))
+            .or_default() += 1;
     }
     let mut handed_out: HashMap<(&[u8], u64), usize> = HashMap::new();
 
     let mut paths = Vec::with_capacity(syms.len());
     for sym in syms {
         let wants_local = sym.type_char.is_ascii_lowercase() && sym.type_char != b'u';
-        let key = (sym.name, sym.address);
+        let address = sym.address & address_mask;
+        let key = (sym.name, address);
         let nth = {
             let n = handed_out.entry(key).or_default();
             *n += 1;
@@ -545,7 +556,7 @@ pub(crate) fn resolve(opts: &PathOptions, syms: &[InputSymbol<'_>]) -> Result<Re
                 .collect();
             Some(Err(NoPath::Ambiguous(c)))
         };
-        let is_global = global_at.get(sym.name) == Some(&sym.address);
+        let is_global = global_at.get(sym.name) == Some(&address);
         let result = if wants_local || !is_global {
             match local() {
                 Some(r) => r,

@@ -464,3 +464,93 @@ fn synthetic_image() {
     assert!(report.contains("helper: ambiguous"), "{report}");
     let _ = std::fs::remove_dir_all(&obj);
 }
+
+/// A 32-bit MIPS image: its `nm` (BFD) prints addresses sign-extended to 64 bits
+/// (`ffffffff80100000`) while the symtab holds 32-bit values. The resolver compares them in
+/// the image's width (before, no symbol of a mips vmlinux got a path).
+#[test]
+fn mips32_sign_extended_nm_addresses() {
+    let tool = |t: &str| format!("mips-linux-gnu-{t}");
+    let have = std::process::Command::new(tool("gcc"))
+        .arg("--version")
+        .output();
+    assert!(
+        have.is_ok_and(|o| o.status.success()),
+        "{} is missing: apt-get install gcc-mips-linux-gnu (kbuild/test.sh installs it)",
+        tool("gcc")
+    );
+    let src = std::fs::canonicalize(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/vmpaths"),
+    )
+    .unwrap();
+    let obj = std::env::temp_dir().join(format!("vmpaths-mips32-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&obj);
+    let objects = ["c/dup.o", "d/strong.o"];
+    for (o, s) in objects.iter().zip(["c/dup.c", "d/strong.c"]) {
+        let dir = obj.join(o).parent().unwrap().to_path_buf();
+        std::fs::create_dir_all(&dir).unwrap();
+        sh(
+            &format!(
+                "{} -O2 -fno-pic -mno-abicalls -c -o {o} {}",
+                tool("gcc"),
+                src.join(s).display()
+            ),
+            &obj,
+        );
+        let base = o.rsplit('/').next().unwrap();
+        let text = format!(
+            "savedcmd_{o} := gcc\n\nsource_{o} := {}\n",
+            src.join(s).display()
+        );
+        std::fs::write(dir.join(format!(".{base}.cmd")), text).unwrap();
+    }
+    sh(
+        &format!("{} cDPrST built-in.a {}", tool("ar"), objects.join(" ")),
+        &obj,
+    );
+    let trees = Trees::new(&src, &obj, None).unwrap();
+    let mut warnings = Vec::new();
+    let manifest = build_archive_manifest(
+        &trees,
+        std::path::Path::new("built-in.a"),
+        &[],
+        &mut warnings,
+    )
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    std::fs::write(
+        obj.join("built-in.a.manifest"),
+        manifest.to_bytes().unwrap(),
+    )
+    .unwrap();
+    sh(
+        &format!(
+            "{} -e c_entry -Ttext=0x80100000 -o image --whole-archive built-in.a && {} -n image > image.syms",
+            tool("ld"),
+            tool("nm")
+        ),
+        &obj,
+    );
+    let syms_data = std::fs::read(obj.join("image.syms")).unwrap();
+    let syms: Vec<_> = parse_syms(&syms_data);
+    let c_entry = syms.iter().find(|s| s.name == b"c_entry").unwrap();
+    assert_eq!(
+        c_entry.address >> 32,
+        0xffff_ffff,
+        "mips nm no longer sign-extends: {:#x}",
+        c_entry.address
+    );
+    let opts = PathOptions {
+        image: obj.join("image"),
+        manifests: vec![obj.join("built-in.a.manifest")],
+        objects: vec![],
+        linker_script_path: Some("ld-default.lds".into()),
+        trees,
+    };
+    let r = resolve(&opts, &syms).unwrap();
+    let p = |name: &str| path_of(&syms, &r, name);
+    assert_eq!(p("c_entry"), ["c/dup.c"], "global");
+    assert_eq!(p("only_in_c"), ["c/dup.c"], "local");
+    assert_eq!(p("weakfn"), ["d/strong.c"], "strong beats weak");
+    let _ = std::fs::remove_dir_all(&obj);
+}
