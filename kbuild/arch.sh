@@ -37,7 +37,7 @@ rust_tools
 # (sysrq 0: tinyconfig has no sysctl). sysrq-l prints from NMI context, deferred: the sleep
 # lets it reach the console first.
 guest_script() {
-	local tr=/sys/kernel/tracing m at=${KPROBE_OFFSET:-}
+	local tr=/sys/kernel/tracing m at=${KPROBE_OFFSET:-} mod_at=${KPROBE_MOD_OFFSET:-}
 	echo "mount proc /proc"
 	echo "mount sysfs /sys"
 	echo "mount tracefs $tr"
@@ -51,7 +51,7 @@ append $tr/set_ftrace_filter *_show:mod:kobject_example
 append $tr/set_ftrace_filter fat_get_cluster*
 cat $tr/set_ftrace_filter
 write $tr/kprobe_events p:kp_vfs vfs_read$at
-append $tr/kprobe_events p:kp_mod kobject_example:foo_show$at
+append $tr/kprobe_events p:kp_mod kobject_example:foo_show$mod_at
 EOF
 	[ -n "$at" ] || echo "append $tr/kprobe_events r:kr_vfs vfs_read"
 	cat << EOF
@@ -93,8 +93,16 @@ frames() {
 }
 has_path() { grep -E '^[A-Za-z0-9_.+/-]+\.[A-Za-z]+:[^ ]+\+0x' "$@"; }
 
+# The functions of a module's .init.text (by name).
+init_functions() {
+	local idx
+	idx=$(readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] \.init\.text .*/\1/p')
+	[ -n "$idx" ] || return 0
+	readelf -sW "$1" | awk -v s="$idx" '$4 == "FUNC" && $7 == s { print $8 }'
+}
+
 one_arch() {
-	local A=$1 T fail=0 v m mods=() nmod=0 nline=0 kprobe_sample
+	local A=$1 T fail=0 v m mods=() nmod=0 nline=0 nftrace=0 kprobe_sample
 	problem() { echo "arch $A: FAIL: $*"; fail=1; }
 	arch_env "$A"
 	export ARCH=$KARCH CROSS_COMPILE
@@ -102,10 +110,15 @@ one_arch() {
 	# riscv has no KPROBES_ON_FTRACE in 6.12: a kprobe on a function's ftrace site (its
 	# entry) is refused with EINVAL, so the probes go to the first instruction after it (the
 	# 8 bytes of -fpatchable-function-entry), and kprobe_example (entry of kernel_clone) is
-	# not loaded, and there is no kretprobe (it needs the entry).
-	KPROBE_OFFSET= kprobe_sample=samples/kprobes/kprobe_example.ko
-	[ "$A" = riscv64 ] && KPROBE_OFFSET=+8 kprobe_sample=
-	export KPROBE_OFFSET
+	# not loaded, and there is no kretprobe (it needs the entry). mips has none either, and
+	# in modules (-mlong-calls) the ftrace site is the function's entry, a five-instruction
+	# sequence (lui, addiu, move, jalr, delay slot) that ftrace turns into "b 1f": the module
+	# probe goes to the instruction after it (+20); in vmlinux the site is the jal after the
+	# entry, so the vmlinux probes stay at the entry.
+	KPROBE_OFFSET= KPROBE_MOD_OFFSET= kprobe_sample=samples/kprobes/kprobe_example.ko
+	[ "$A" = riscv64 ] && KPROBE_OFFSET=+8 KPROBE_MOD_OFFSET=+8 kprobe_sample=
+	[ "$A" = mips ] && KPROBE_MOD_OFFSET=+20
+	export KPROBE_OFFSET KPROBE_MOD_OFFSET
 
 	# 1. the drop-ins on this architecture
 	bash "$KB/tests/swap-build.sh" "$A" || problem "swap-build.sh $A"
@@ -165,7 +178,7 @@ one_arch() {
 	fi
 	for want in '^vfs_read$' '^foo_show \[kobject_example\]$' '^fat_get_cluster \[fat\]$' \
 		"^p:kprobes/kp_vfs vfs_read${KPROBE_OFFSET/+/\\+}\$" \
-		"^p:kprobes/kp_mod kobject_example:foo_show${KPROBE_OFFSET/+/\\+}\$" \
+		"^p:kprobes/kp_mod kobject_example:foo_show${KPROBE_MOD_OFFSET/+/\\+}\$" \
 		'^r[0-9]*:kprobes/kr_vfs vfs_read$'; do
 		[ -n "$KPROBE_OFFSET" ] && [ "${want#^r}" != "$want" ] && continue
 		section "$ON" RESULT | grep -qE "$want" || problem "no consumer answer /$want/"
@@ -196,16 +209,25 @@ one_arch() {
 	for m in $(cat "$T/paths/modules"); do
 		local name
 		name=$(modinfo -F name "$m")
-		section "$ON" KALLSYMS_PATHS | grep "$(printf '\t')\[$name\]\$" | cut -d' ' -f3- | cut -f1 |
-			sort > "$T/mod-proc"
+		# ftrace keeps the names of the module's init functions that have an ftrace site
+		# when their memory is freed (ftrace_free_mem()), and kallsyms lists them after
+		# the modules' own symbols, type T, without a path: kallsyms_paths has none for
+		# them (docs/limitations.md). Seen on i386; the first one is listed twice (6.12's
+		# ftrace_mod_get_kallsym() skips with "symnum > 1").
+		init_functions "$m" > "$T/mod-init"
+		section "$ON" KALLSYMS_PATHS | grep "$(printf '\t')\[$name\]\$" |
+			awk 'FILENAME == ARGV[1] { init[$1] = 1; next } !($2 == "T" && $3 in init)' "$T/mod-init" - \
+			> "$T/mod-lines"
+		nftrace=$((nftrace + $(section "$ON" KALLSYMS_PATHS | grep -c "$(printf '\t')\[$name\]\$") -
+			$(wc -l < "$T/mod-lines")))
+		cut -d' ' -f3- "$T/mod-lines" | cut -f1 | sort > "$T/mod-proc"
 		[ -s "$T/mod-proc" ] || { problem "$name: not in /proc/kallsyms_paths"; continue; }
 		"$KALLSYMS_RS" decode --paths "$m" | cut -d' ' -f3- | sort > "$T/mod-decode"
 		comm -23 "$T/mod-proc" "$T/mod-decode" | grep . > "$T/mod-diff" &&
 			{ problem "$name: /proc/kallsyms_paths lines not in decode --paths of its .ko:"; head -5 "$T/mod-diff"; }
 		# undefined symbols are defined elsewhere, and mapping symbols ($x, $d, $a of arm64,
 		# ARM and RISC-V; the kernel's is_mapping_symbol()) mark code and data, no function
-		section "$ON" KALLSYMS_PATHS | grep "$(printf '\t')\[$name\]\$" |
-			awk '$2 !~ /^[uU]$/ && $3 !~ /:/ && $3 !~ /^(\$|\.L|L0)/' > "$T/mod-bare"
+		awk '$2 !~ /^[uU]$/ && $3 !~ /:/ && $3 !~ /^(\$|\.L|L0)/' "$T/mod-lines" > "$T/mod-bare"
 		[ -s "$T/mod-bare" ] && { problem "$name: symbols without a path:"; head -5 "$T/mod-bare"; }
 		nmod=$((nmod + 1)) nline=$((nline + $(wc -l < "$T/mod-proc")))
 	done
@@ -233,7 +255,8 @@ one_arch() {
 	echo "arch $A: $(section "$ON" RESULT | wc -l) consumer answers identical with and without the option;" \
 		"/proc/kallsyms $(wc -l < "$T/off.names") lines, decode equal on both kernels;" \
 		"/proc/kallsyms_paths $(wc -l < "$T/proc-paths.txt") vmlinux lines with a path and $nline" \
-		"lines of $nmod modules; $(wc -l < "$T/on.frames") frames, $nopath without a path;" \
+		"lines of $nmod modules (and $nftrace of ftrace's saved init functions, bare);" \
+		"$(wc -l < "$T/on.frames") frames, $nopath without a path;" \
 		"$refreshed modules stripped and refreshed by modules_install"
 	echo "arch $A: kotest's trace:"
 	sed -n '/kotest: leaf=/,$p' "$ON" | awk '/Call [Tt]race:/ { on = 1 } on { print; if (++n > 14) exit }' |
