@@ -36,7 +36,7 @@ done
 # Cross compilers for the cross-architecture modpost tests (REL/RELA, 32/64-bit, both byte
 # orders); the tests fail, not skip, without them.
 need_packages gcc-i686-linux-gnu gcc-arm-linux-gnueabi gcc-mips-linux-gnu \
-	gcc-powerpc-linux-gnu gcc-aarch64-linux-gnu gcc-mips64-linux-gnuabi64 binutils
+	gcc-powerpc-linux-gnu gcc-powerpc64-linux-gnu gcc-aarch64-linux-gnu gcc-mips64-linux-gnuabi64 binutils
 
 say CARGO "cargo test --release --workspace --no-fail-fast"
 cargo test --release --workspace --no-fail-fast 2>&1 | tee "$CACHE/cargo-test.log"

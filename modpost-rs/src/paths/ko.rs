@@ -34,7 +34,9 @@
 //! * A defined global belongs to the input that defines it (a strong definition beats a weak
 //!   one; among equals, the first in link order, as ld resolves them).
 //! * A defined global that no input defines was defined by the module linker script
-//!   (`__start_alloc_tags`, ...) and gets the script's source, `scripts/module.lds.S`.
+//!   (`__start_alloc_tags`, ...) and gets the script's source, `scripts/module.lds.S`; so does
+//!   a local that no input defines, made by the linker (ppc64's `_savegpr0_N`/`_restgpr0_N`
+//!   from `ld --save-restore-funcs`).
 //! * A prefix symbol that no input defines (`__pfx_<f>` or `__cfi_<f>`: objtool adds them to the
 //!   linked `<mod>.o` of a multi-object module) belongs to the function it precedes.
 //! * Undefined, unnamed, section and mapping symbols get no path.
@@ -363,6 +365,23 @@ fn paths_from_inputs(
             if let Some(f) = prefixed_function(symtab, sym) {
                 owners[i] = owners[f];
             }
+        }
+    }
+    // Locals that no input defines were made by the linker itself: ppc64's module link
+    // (`ld --save-restore-funcs`, KBUILD_LDFLAGS_MODULE with BFD ld) adds the `_savegpr0_N`
+    // and `_restgpr0_N` that -Os code calls to each `.ko`. Like the symbols the script
+    // defines, and like kallsyms-rs's linker-made locals of vmlinux, they take the module
+    // linker script's source. (STT_FILE symbols, which arm `ld -r` adds for inputs without
+    // one of their own, name no code and stay without.)
+    for (i, sym) in symtab.symbols.iter().enumerate() {
+        if owners[i].is_none()
+            && sym.is_local()
+            && sym.is_defined()
+            && !sym.is_file()
+            && matchable(sym)
+            && !members.iter().any(|m| m.positions.contains_key(sym.name))
+        {
+            owners[i] = linker_script;
         }
     }
     Ok(owners

@@ -395,7 +395,7 @@ fn strip_then_refresh_keeps_equal_keys_in_order() {
     let scratch = Scratch::new("ko-strip-keys");
     let src = testkit::testdata("modpaths/asm-member");
     let obj = scratch.join("obj");
-    build_three_object_module(&obj, &|t| t.to_string(), &src.join("b.S"), None);
+    build_three_object_module(&obj, &|t| t.to_string(), &src.join("b.S"), None, &[]);
     let built = emit_three_object_module(&obj);
     let keys: Vec<_> = decoded_paths(&built)
         .into_iter()
@@ -458,6 +458,7 @@ fn build_three_object_module(
     tool: &dyn Fn(&str) -> String,
     asm: &Path,
     objtool: Option<&Path>,
+    ko_ldflags: &[&str],
 ) {
     let src = testkit::testdata("modpaths/asm-member");
     let m = obj.join("m");
@@ -515,10 +516,15 @@ fn build_three_object_module(
             .args(members)
             .current_dir(obj),
     );
+    // scripts/module.lds as Kbuild generates it, from srctree's scripts/module.lds.S
+    std::fs::create_dir_all(obj.join("scripts")).unwrap();
+    std::fs::write(obj.join("scripts/module.lds"), "SECTIONS { }\n").unwrap();
+    cmd_file("scripts/module.lds", &src.join("scripts/module.lds.S"));
     run_ok(
         Command::new(tool("ld"))
-            .args(["-r", "--build-id=sha1", "-o", "m/m.ko"])
-            .args(["m/m.o", "m/m.mod.o", ".module-common.o"])
+            .args(["-r", "--build-id=sha1"])
+            .args(ko_ldflags)
+            .args(["-o", "m/m.ko", "m/m.o", "m/m.mod.o", ".module-common.o"])
             .current_dir(obj),
     );
 }
@@ -554,6 +560,7 @@ fn assembly_member_prefix_and_mapping_symbols() {
         &|t| t.to_string(),
         &src.join("b.S"),
         Some(&src.join("objtool.S")),
+        &[],
     );
     let b_text = run_ok(Command::new("readelf").arg("-sW").arg(m.join("b.o"))).out();
     assert!(
@@ -585,7 +592,7 @@ fn assembly_member_prefix_and_mapping_symbols() {
 /// `asm-member/<arch>/b.S`: real mapping symbols from gcc and gas, in objects of another ELF
 /// class, byte order or relocation kind. Returns the decoded paths of the emitted `.ko` and the
 /// names of its `STT_FILE` symbols.
-fn cross_module(prefix: &str, arch: &str) -> (DecodedPaths, HashSet<String>) {
+fn cross_module(prefix: &str, arch: &str, ko_ldflags: &[&str]) -> (DecodedPaths, HashSet<String>) {
     let tool = |t: &str| format!("{prefix}-{t}");
     let have = Command::new(tool("gcc")).arg("--version").output();
     assert!(
@@ -596,7 +603,7 @@ fn cross_module(prefix: &str, arch: &str) -> (DecodedPaths, HashSet<String>) {
     let scratch = Scratch::new(&format!("ko-cross-{arch}"));
     let src = testkit::testdata("modpaths/asm-member");
     let obj = scratch.join("obj");
-    build_three_object_module(&obj, &tool, &src.join(arch).join("b.S"), None);
+    build_three_object_module(&obj, &tool, &src.join(arch).join("b.S"), None, ko_ldflags);
     let out = emit_three_object_module(&obj);
     let elf = ElfFile::parse(&out).unwrap();
     let files = elf
@@ -613,8 +620,17 @@ fn cross_module(prefix: &str, arch: &str) -> (DecodedPaths, HashSet<String>) {
 
 /// Every named symbol of the cross-built module has its member's path; the mapping symbols
 /// that gcc and gas put among the locals (at least `min_mapping` of them) have none.
-fn check_cross_module(prefix: &str, arch: &str, min_mapping: usize) {
-    let (decoded, files) = cross_module(prefix, arch);
+fn check_cross_module(prefix: &str, arch: &str, min_mapping: usize) -> DecodedPaths {
+    check_cross_module_with(prefix, arch, min_mapping, &[])
+}
+
+fn check_cross_module_with(
+    prefix: &str,
+    arch: &str,
+    min_mapping: usize,
+    ko_ldflags: &[&str],
+) -> DecodedPaths {
+    let (decoded, files) = cross_module(prefix, arch, ko_ldflags);
     let paths_of = |name: &str| paths_named(&decoded, name);
     // the locals of .module-common.o come first in the .ko, those of the members after
     let first_local = decoded
@@ -660,6 +676,7 @@ fn check_cross_module(prefix: &str, arch: &str, min_mapping: usize) {
         })
         .collect();
     assert!(bare.is_empty(), "{arch}: locals without a path: {bare:?}");
+    decoded
 }
 
 #[test]
@@ -672,4 +689,16 @@ fn arm64_module_with_real_mapping_symbols() {
 fn arm_module_with_real_mapping_symbols() {
     // ELF32 little-endian REL; $a/$d from gcc and gas
     check_cross_module("arm-linux-gnueabi", "arm", 4);
+}
+
+#[test]
+fn ppc64_module_with_linker_made_save_restore_functions() {
+    // ELF64 big-endian RELA (ELFv1); no mapping symbols. The module link's
+    // `--save-restore-funcs` adds `_savegpr0_29` and `_restgpr0_29` as locals that no input
+    // defines: they take the module linker script's source, as linker-made symbols do.
+    let decoded =
+        check_cross_module_with("powerpc64-linux-gnu", "ppc64", 0, &["--save-restore-funcs"]);
+    let paths_of = |name: &str| paths_named(&decoded, name);
+    assert_eq!(paths_of("_savegpr0_29"), ["scripts/module.lds.S"]);
+    assert_eq!(paths_of("_restgpr0_29"), ["scripts/module.lds.S"]);
 }
