@@ -215,11 +215,10 @@ one_arch() {
 		# them (docs/limitations.md). Seen on i386; the first one is listed twice (6.12's
 		# ftrace_mod_get_kallsym() skips with "symnum > 1").
 		init_functions "$m" > "$T/mod-init"
-		section "$ON" KALLSYMS_PATHS | grep "$(printf '\t')\[$name\]\$" |
-			awk 'FILENAME == ARGV[1] { init[$1] = 1; next } !($2 == "T" && $3 in init)' "$T/mod-init" - \
-			> "$T/mod-lines"
-		nftrace=$((nftrace + $(section "$ON" KALLSYMS_PATHS | grep -c "$(printf '\t')\[$name\]\$") -
-			$(wc -l < "$T/mod-lines")))
+		section "$ON" KALLSYMS_PATHS | grep "$(printf '\t')\[$name\]\$" > "$T/mod-all"
+		awk 'FILENAME == ARGV[1] { init[$1] = 1; next } !($2 == "T" && $3 in init)' \
+			"$T/mod-init" "$T/mod-all" > "$T/mod-lines"
+		nftrace=$((nftrace + $(wc -l < "$T/mod-all") - $(wc -l < "$T/mod-lines")))
 		cut -d' ' -f3- "$T/mod-lines" | cut -f1 | sort > "$T/mod-proc"
 		[ -s "$T/mod-proc" ] || { problem "$name: not in /proc/kallsyms_paths"; continue; }
 		"$KALLSYMS_RS" decode --paths "$m" | cut -d' ' -f3- | sort > "$T/mod-decode"

@@ -290,6 +290,32 @@ fn sh(cmd: &str, dir: &std::path::Path) {
     assert!(st.success(), "failed: {cmd}");
 }
 
+/// Compiles each of `sources` (under testdata/vmpaths, `src`) to the object of the same index
+/// in `objects` (under `obj`) with `cc` (a command with its flags), and writes the object's
+/// `.cmd` file naming its source, as Kbuild does.
+fn compile_objects(
+    src: &std::path::Path,
+    obj: &std::path::Path,
+    cc: &str,
+    objects: &[&str],
+    sources: &[&str],
+) {
+    for (o, s) in objects.iter().zip(sources) {
+        let dir = obj.join(o).parent().unwrap().to_path_buf();
+        std::fs::create_dir_all(&dir).unwrap();
+        sh(&format!("{cc} -c -o {o} {}", src.join(s).display()), obj);
+        let base = o.rsplit('/').next().unwrap();
+        std::fs::write(
+            dir.join(format!(".{base}.cmd")),
+            format!(
+                "savedcmd_{o} := gcc\n\nsource_{o} := {}\n",
+                src.join(s).display()
+            ),
+        )
+        .unwrap();
+    }
+}
+
 /// Compiles testdata/vmpaths into a scratch objtree and resolves a linked image of it.
 #[test]
 fn synthetic_image() {
@@ -301,23 +327,7 @@ fn synthetic_image() {
     let _ = std::fs::remove_dir_all(&obj);
     let objects = ["a/dup.o", "b/dup.o", "c/dup.o", "d/strong.o", "e/asm.o"];
     let sources = ["a/dup.c", "b/dup.c", "c/dup.c", "d/strong.c", "e/asm.S"];
-    for (o, s) in objects.iter().zip(sources) {
-        let dir = obj.join(o).parent().unwrap().to_path_buf();
-        std::fs::create_dir_all(&dir).unwrap();
-        sh(
-            &format!("gcc -O2 -fno-pic -c -o {o} {}", src.join(s).display()),
-            &obj,
-        );
-        let base = o.rsplit('/').next().unwrap();
-        std::fs::write(
-            dir.join(format!(".{base}.cmd")),
-            format!(
-                "savedcmd_{o} := gcc\n\nsource_{o} := {}\n",
-                src.join(s).display()
-            ),
-        )
-        .unwrap();
-    }
+    compile_objects(&src, &obj, "gcc -O2 -fno-pic", &objects, &sources);
     // A thin archive like Kbuild's, a regular one without a manifest (tolerated input).
     sh(&format!("ar cDPrST built-in.a {}", objects.join(" ")), &obj);
     sh("ar rcs libother.a d/strong.o", &obj);
@@ -486,24 +496,8 @@ fn mips32_sign_extended_nm_addresses() {
     let obj = std::env::temp_dir().join(format!("vmpaths-mips32-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&obj);
     let objects = ["c/dup.o", "d/strong.o"];
-    for (o, s) in objects.iter().zip(["c/dup.c", "d/strong.c"]) {
-        let dir = obj.join(o).parent().unwrap().to_path_buf();
-        std::fs::create_dir_all(&dir).unwrap();
-        sh(
-            &format!(
-                "{} -O2 -fno-pic -mno-abicalls -c -o {o} {}",
-                tool("gcc"),
-                src.join(s).display()
-            ),
-            &obj,
-        );
-        let base = o.rsplit('/').next().unwrap();
-        let text = format!(
-            "savedcmd_{o} := gcc\n\nsource_{o} := {}\n",
-            src.join(s).display()
-        );
-        std::fs::write(dir.join(format!(".{base}.cmd")), text).unwrap();
-    }
+    let cc = format!("{} -O2 -fno-pic -mno-abicalls", tool("gcc"));
+    compile_objects(&src, &obj, &cc, &objects, &["c/dup.c", "d/strong.c"]);
     sh(
         &format!("{} cDPrST built-in.a {}", tool("ar"), objects.join(" ")),
         &obj,

@@ -620,11 +620,8 @@ fn cross_module(prefix: &str, arch: &str, ko_ldflags: &[&str]) -> (DecodedPaths,
 
 /// Every named symbol of the cross-built module has its member's path; the mapping symbols
 /// that gcc and gas put among the locals (at least `min_mapping` of them) have none.
-fn check_cross_module(prefix: &str, arch: &str, min_mapping: usize) -> DecodedPaths {
-    check_cross_module_with(prefix, arch, min_mapping, &[])
-}
-
-fn check_cross_module_with(
+/// `ko_ldflags` go to the `.ko` link. Returns the decoded paths.
+fn check_cross_module(
     prefix: &str,
     arch: &str,
     min_mapping: usize,
@@ -682,13 +679,13 @@ fn check_cross_module_with(
 #[test]
 fn arm64_module_with_real_mapping_symbols() {
     // ELF64 little-endian RELA; $x/$d from gcc and gas (the arm64 report of issue 12)
-    check_cross_module("aarch64-linux-gnu", "arm64", 4);
+    check_cross_module("aarch64-linux-gnu", "arm64", 4, &[]);
 }
 
 #[test]
 fn arm_module_with_real_mapping_symbols() {
     // ELF32 little-endian REL; $a/$d from gcc and gas
-    check_cross_module("arm-linux-gnueabi", "arm", 4);
+    check_cross_module("arm-linux-gnueabi", "arm", 4, &[]);
 }
 
 #[test]
@@ -696,8 +693,7 @@ fn ppc64_module_with_linker_made_save_restore_functions() {
     // ELF64 big-endian RELA (ELFv1); no mapping symbols. The module link's
     // `--save-restore-funcs` adds `_savegpr0_29` and `_restgpr0_29` as locals that no input
     // defines: they take the module linker script's source, as linker-made symbols do.
-    let decoded =
-        check_cross_module_with("powerpc64-linux-gnu", "ppc64", 0, &["--save-restore-funcs"]);
+    let decoded = check_cross_module("powerpc64-linux-gnu", "ppc64", 0, &["--save-restore-funcs"]);
     let paths_of = |name: &str| paths_named(&decoded, name);
     assert_eq!(paths_of("_savegpr0_29"), ["scripts/module.lds.S"]);
     assert_eq!(paths_of("_restgpr0_29"), ["scripts/module.lds.S"]);
