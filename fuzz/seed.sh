@@ -5,7 +5,8 @@
 # run.sh passes them to libFuzzer after fuzz/corpus/<target>/, where the corpus grows).
 #
 #   fuzz/seed.sh            seeds from testdata/ (always) and from every finished fixture kernel
-#                           build of the cache root (kbuild/kernel.sh env oracle|paths|paths-off)
+#                           build of the cache root (kbuild/kernel.sh env oracle|paths|paths-off,
+#                           then the ARCH-paths and ARCH-oracle builds of kbuild/arch.sh)
 #
 # testdata/ has no binaries, so the small objects are compiled here (gcc, as, ld, ar) and the
 # tools make the rest: modpost-rs ko-paths a module with .kallsyms_paths, modpost-rs manifest an
@@ -283,8 +284,12 @@ kernel_seeds() { # BUILD WORK
 	done
 }
 
-# The kernel builds of the cache root (MODPOST_RS_CACHE, or kbuild's default), where built.
-for v in paths oracle paths-off; do
+# The kernel builds of the cache root (MODPOST_RS_CACHE, or kbuild's default), where built:
+# the x86_64 fixture's first, then the cross-architecture ones of kbuild/arch.sh (big-endian
+# and 32-bit objects and modules; their kallsyms passes do not link with the host's ld and
+# are left out). The per-target cap is shared, so the later builds fill what room is left.
+for v in paths oracle paths-off arm64-paths riscv64-paths i386-paths mips-paths ppc64-paths \
+	arm64-oracle riscv64-oracle i386-oracle mips-oracle ppc64-oracle; do
 	eval "$(bash "$ROOT/kbuild/kernel.sh" env "$v")"
 	if [ -e "$WORK/.done-build" ] || [ -e "$WORK/.done" ]; then
 		kernel_seeds "$BUILD" "$WORK"

@@ -173,7 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	strsect = sechdrs + stridx;
 
-	/* layout_symtab() -> layout_kallsyms_paths() */
+	/* layout_and_allocate() -> check_kallsyms_paths(), then layout_kallsyms_paths() */
 	nsrc = symsect->sh_size / sizeof(Elf_Sym);
 	sec = find_section(hdr, sechdrs, secstrings);
 	if (!sec)
