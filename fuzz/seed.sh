@@ -288,8 +288,8 @@ kernel_seeds() { # BUILD WORK
 # the x86_64 fixture's first, then the cross-architecture ones of kbuild/arch.sh (big-endian
 # and 32-bit objects and modules; their kallsyms passes do not link with the host's ld and
 # are left out). The per-target cap is shared, so the later builds fill what room is left.
-for v in paths oracle paths-off arm64-paths riscv64-paths i386-paths mips-paths ppc64-paths \
-	arm64-oracle riscv64-oracle i386-oracle mips-oracle ppc64-oracle; do
+read -ra cross_archs <<< "$(. "$ROOT/kbuild/lib/common.sh" && echo "$CROSS_ARCHS")"
+for v in paths oracle paths-off "${cross_archs[@]/%/-paths}" "${cross_archs[@]/%/-oracle}"; do
 	eval "$(bash "$ROOT/kbuild/kernel.sh" env "$v")"
 	if [ -e "$WORK/.done-build" ] || [ -e "$WORK/.done" ]; then
 		kernel_seeds "$BUILD" "$WORK"
